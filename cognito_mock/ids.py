@@ -1,0 +1,66 @@
+"""The only source of randomness: identifiers in the service's formats, codes, salts and secrets.
+
+Seedable so a test run replays exactly; unseeded instances draw from the OS.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+
+__all__ = ["Ids"]
+
+_ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+_B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+class Ids:
+    """Random values for one mock; `seed` makes every value reproducible."""
+
+    def __init__(self, seed: int | str | None = None) -> None:
+        self._random: random.Random = (
+            random.SystemRandom() if seed is None else random.Random(seed)
+        )
+
+    def token_bytes(self, n: int) -> bytes:
+        if isinstance(self._random, random.SystemRandom):
+            return secrets.token_bytes(n)
+        return self._random.randbytes(n)
+
+    def choice_string(self, alphabet: str, length: int) -> str:
+        return "".join(self._random.choices(alphabet, k=length))
+
+    def uuid4(self) -> str:
+        return str(uuid.UUID(bytes=self.token_bytes(16), version=4))
+
+    def user_pool_id(self, region: str) -> str:
+        """`<region>_<9 alphanumerics>`, as in `us-east-1_Zi0dYW1fC`."""
+        return f"{region}_{self.choice_string(_ALNUM, 9)}"
+
+    def client_id(self) -> str:
+        """26 lowercase alphanumerics."""
+        return self.choice_string(_LOWER_ALNUM, 26)
+
+    def client_secret(self) -> str:
+        """51 lowercase alphanumerics (observed secrets are 49-52 characters)."""
+        return self.choice_string(_LOWER_ALNUM, 51)
+
+    def sub(self) -> str:
+        return self.uuid4()
+
+    def digits(self, length: int = 6) -> str:
+        return self.choice_string("0123456789", length)
+
+    def device_key(self, region: str) -> str:
+        return f"{region}_{self.uuid4()}"
+
+    def device_group_key(self) -> str:
+        return "-" + self.choice_string(_B64URL, 8)
+
+    def randbelow(self, n: int) -> int:
+        return self._random.randrange(n)
+
+    def shuffle(self, items: list[str]) -> None:
+        self._random.shuffle(items)
