@@ -1,0 +1,1 @@
+"""Sign-in flows, their challenges and the SRP math behind them."""

@@ -1,0 +1,116 @@
+"""RSA-2048 token signing keys: a per-process cache by slot, their JWKS form and certificates."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+__all__ = ["SigningKey", "jwks", "signing_certificate", "signing_key"]
+
+_KEY_BITS = 2048
+_CERT_VALIDITY = timedelta(days=3650)  # SAML signing certificates are long-lived
+
+
+def _b64url_uint(value: int) -> str:
+    """RFC 7518 Base64urlUInt: big-endian, minimal length, no padding."""
+    raw = value.to_bytes((value.bit_length() + 7) // 8 or 1, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """An RSA private key and the `kid` under which its public half is published."""
+
+    private_key: rsa.RSAPrivateKey = field(repr=False)
+    kid: str
+    # Kept beside the private key because every token verification needs it.
+    public_key: rsa.RSAPublicKey = field(repr=False, compare=False)
+    _jwk: dict[str, str] = field(repr=False, compare=False)
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        """A fresh key; slow (tens of milliseconds), so callers go through `signing_key`."""
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=_KEY_BITS)
+        public_key = private_key.public_key()
+        public_der = public_key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        # Real kids are standard base64 of 32 bytes (44 chars, `+`/`/`, ending `=`); a SHA-256
+        # of the public key gives that shape and ties the kid to the key it names.
+        kid = base64.b64encode(hashlib.sha256(public_der).digest()).decode("ascii")
+        numbers = public_key.public_numbers()
+        jwk = {
+            "kid": kid,
+            "alg": "RS256",
+            "kty": "RSA",
+            "e": _b64url_uint(numbers.e),
+            "n": _b64url_uint(numbers.n),
+            "use": "sig",
+        }
+        return cls(private_key=private_key, kid=kid, public_key=public_key, _jwk=jwk)
+
+    def jwk(self) -> dict[str, str]:
+        """The JWKS entry, in the service's key order; a copy, so callers may edit it."""
+        return dict(self._jwk)
+
+
+_cache: dict[int, SigningKey] = {}
+_lock = threading.Lock()
+
+
+def signing_key(slot: int) -> SigningKey:
+    """The process-wide key for `slot`, generated on first use.
+
+    Keys are shared across mocks so a fresh mock per test costs no key generation; a mock
+    picks distinct slots for its pools (ID and access tokens use different keys).
+    """
+    key = _cache.get(slot)  # lock-free fast path: dict reads are atomic
+    if key is not None:
+        return key
+    with _lock:
+        # One lock for all slots: generation is rare and serialising it keeps it simple.
+        key = _cache.get(slot)
+        if key is None:
+            key = SigningKey.generate()
+            _cache[slot] = key
+        return key
+
+
+def jwks(keys: list[SigningKey]) -> dict[str, list[dict[str, str]]]:
+    """The `/.well-known/jwks.json` document for these keys."""
+    return {"keys": [key.jwk() for key in keys]}
+
+
+def signing_certificate(key: SigningKey, common_name: str, now: float) -> str:
+    """A self-signed X.509 certificate for `key`, as base64 DER without PEM armour.
+
+    GetSigningCertificate's `Certificate` is the SAML signing certificate, which SAML
+    metadata carries as bare base64 DER (the body of an X509Certificate element); we return
+    that form rather than PEM. Deterministic for the same key, name and time: the serial is
+    derived from them and PKCS#1 v1.5 signatures involve no randomness.
+    """
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    start = datetime.fromtimestamp(int(now), tz=timezone.utc)
+    seed = f"{key.kid}|{common_name}|{int(now)}".encode()
+    # Positive and under 20 bytes, as RFC 5280 requires of a serial number.
+    serial = int.from_bytes(hashlib.sha256(seed).digest()[:19], "big") | 1
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key)
+        .serial_number(serial)
+        .not_valid_before(start)
+        .not_valid_after(start + _CERT_VALIDITY)
+        .sign(key.private_key, hashes.SHA256())
+    )
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    return base64.b64encode(der).decode("ascii")
