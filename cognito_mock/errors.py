@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "CognitoMockError",
-    "ContractViolation",
-    "OperationNotImplementedError",
-    "ServiceError",
-    "service_error_class",
     "AccessDeniedException",
     "AliasExistsException",
     "CachedCIMDURLDoesNotExistException",
     "CodeDeliveryFailureException",
     "CodeMismatchException",
+    "CognitoMockError",
     "ConcurrentModificationException",
+    "ContractViolation",
     "DeviceKeyExistsException",
     "DuplicateProviderException",
     "EnableSoftwareTokenMFAException",
@@ -38,12 +35,14 @@ __all__ = [
     "ManagedLoginBrandingExistsException",
     "NotAuthorizedException",
     "OperationNotEnabledException",
+    "OperationNotImplementedError",
     "PasswordHistoryPolicyViolationException",
     "PasswordResetRequiredException",
     "PreconditionNotMetException",
     "RefreshTokenReuseException",
     "ResourceNotFoundException",
     "ScopeDoesNotExistException",
+    "ServiceError",
     "ServiceQuotaExceededException",
     "SoftwareTokenMFANotFoundException",
     "TermsExistsException",
@@ -70,6 +69,7 @@ __all__ = [
     "WebAuthnNotEnabledException",
     "WebAuthnOriginNotAllowedException",
     "WebAuthnRelyingPartyMismatchException",
+    "service_error_class",
 ]
 
 

@@ -20,9 +20,7 @@ class Ids:
     """Random values for one mock; `seed` makes every value reproducible."""
 
     def __init__(self, seed: int | str | None = None) -> None:
-        self._random: random.Random = (
-            random.SystemRandom() if seed is None else random.Random(seed)
-        )
+        self._random: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
 
     def token_bytes(self, n: int) -> bytes:
         if isinstance(self._random, random.SystemRandom):

@@ -11,7 +11,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OperationSpec", "index", "operation", "operation_names", "schema_document", "shapes_dir"]
+__all__ = [
+    "OperationSpec",
+    "index",
+    "operation",
+    "operation_names",
+    "schema_document",
+    "shapes_dir",
+]
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,9 @@ def _translate_body(java: str) -> str:
             out.append(_ANY)
         elif ch == ".":
             # Java's '.' excludes line terminators: \n \r \u0085 \u2028 \u2029.
-            out.append(_render_class([(0x0A, 0x0A), (0x0D, 0x0D), (0x85, 0x85), (0x2028, 0x2029)], True))
+            out.append(
+                _render_class([(0x0A, 0x0A), (0x0D, 0x0D), (0x85, 0x85), (0x2028, 0x2029)], True)
+            )
         elif ch in "^$":
             continue  # anchoring is applied once around the whole pattern
         else:

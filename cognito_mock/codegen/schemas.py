@@ -10,7 +10,7 @@ from typing import Any
 
 from cognito_mock.codegen.patterns import translate, unicode_version
 
-__all__ = ["build", "SCHEMA_FILE", "INDEX_FILE", "SERVICE", "API_VERSION"]
+__all__ = ["API_VERSION", "INDEX_FILE", "SCHEMA_FILE", "SERVICE", "build"]
 
 SERVICE = "cognito-idp"
 API_VERSION = "2016-04-18"
@@ -97,7 +97,9 @@ def _shape_schema(shape: Shape) -> dict[str, Any]:
     return schema
 
 
-def _sensitive_paths(shapes: dict[str, Shape], name: str, prefix: str, seen: frozenset[str]) -> list[str]:
+def _sensitive_paths(
+    shapes: dict[str, Shape], name: str, prefix: str, seen: frozenset[str]
+) -> list[str]:
     """Member paths (`A.B[].C`, `M{}`) under shape `name` whose shape is sensitive."""
     shape = shapes[name]
     if name in seen:

@@ -1,0 +1,1 @@
+"""Domain state and the handlers of every operation, split by concern."""

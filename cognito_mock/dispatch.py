@@ -1,0 +1,67 @@
+"""The single request path every transport shares: validate, run the handler, check the answer.
+
+`invoke` holds the backend's lock for the whole call, so every transport is thread-safe and
+handlers need no locking. Handlers raise only `ServiceError`s their operation declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cognito_mock.backend import handlers as _handlers  # noqa: F401  (registers every handler)
+from cognito_mock.backend.registry import handler, registered
+from cognito_mock.backend.state import Backend
+from cognito_mock.errors import CognitoMockError, OperationNotImplementedError, ServiceError
+from cognito_mock.shapes import index
+from cognito_mock.validation import validate_error, validate_request, validate_response
+
+__all__ = ["FaultHook", "UnknownOperationError", "implemented", "invoke"]
+
+# Called before the handler with (operation, request); may raise a declared ServiceError or sleep.
+FaultHook = Callable[[str, dict[str, Any]], None]
+
+
+class UnknownOperationError(CognitoMockError, KeyError):
+    """The name is not an operation of the cognito-idp model."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(operation)
+        self.operation = operation
+
+    def __str__(self) -> str:
+        return f"{self.operation!r} is not an operation of the cognito-idp model"
+
+
+def implemented() -> list[str]:
+    return registered()
+
+
+def invoke(
+    backend: Backend,
+    operation: str,
+    request: dict[str, Any],
+    *,
+    validate: bool = True,
+    fault: FaultHook | None = None,
+) -> dict[str, Any]:
+    """Run one operation on wire-form `request`; return the wire-form result."""
+    run = handler(operation)
+    if run is None:
+        if operation not in index()["operations"]:
+            raise UnknownOperationError(operation)
+        raise OperationNotImplementedError(operation)
+    with backend.lock:
+        if validate:
+            validate_request(operation, request)
+        try:
+            if fault is not None:
+                fault(operation, request)
+            result = run(backend, request)
+        except ServiceError as error:
+            if validate:
+                validate_error(operation, error)
+            raise
+        if validate:
+            validate_response(operation, result)
+        return result

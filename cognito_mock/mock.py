@@ -1,0 +1,171 @@
+"""`CognitoMock`, the façade: state per (account, region), `call()`, boto3 clients and interception."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import wraps
+from typing import Any, TypeVar
+
+from cognito_mock import dispatch
+from cognito_mock.backend.state import Backend
+from cognito_mock.clock import Clock, ManualClock, SystemClock
+from cognito_mock.errors import ServiceError
+from cognito_mock.ids import Ids
+from cognito_mock.shapes import operation as operation_spec
+from cognito_mock.transports import boto, native, wire
+
+__all__ = ["DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "CognitoMock"]
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CognitoMock:
+    """An in-memory Cognito user-pool service; every way in shares one request path."""
+
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        clock: Clock | None = None,
+        seed: int | str | None = None,
+        validate: bool = True,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.ids = Ids(seed)
+        self.validate = validate
+        self._lock = threading.RLock()
+        self._backends: dict[tuple[str, str], Backend] = {}
+        self._shared: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"CognitoMock(region={self.region!r}, account_id={self.account_id!r})"
+
+    # -- state --------------------------------------------------------------------------------
+
+    def backend(self, region: str | None = None, account_id: str | None = None) -> Backend:
+        """The state of one (account, region), created on first use."""
+        key = (account_id or self.account_id, region or self.region)
+        found = self._backends.get(key)
+        if found is None:
+            with self._lock:
+                found = self._backends.setdefault(
+                    key,
+                    Backend(
+                        account_id=key[0],
+                        region=key[1],
+                        clock=self.clock,
+                        ids=self.ids,
+                        lock=self._lock,
+                        shared=self._shared,
+                    ),
+                )
+        return found
+
+    def use_manual_clock(self, start: float | None = None) -> ManualClock:
+        """Switch to a manual clock (for every region) and return it."""
+        clock = ManualClock(start if start is not None else self.clock.now())
+        self.clock = clock
+        for backend in self._backends.values():
+            backend.clock = clock
+        return clock
+
+    # -- the Python way in ---------------------------------------------------------------------
+
+    def call(
+        self,
+        operation: str,
+        params: dict[str, Any] | None = None,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+        **members: Any,
+    ) -> dict[str, Any]:
+        """Run `operation` with boto3-style params (datetimes, bytes); return boto3-style results.
+
+        Service errors raise the `cognito_mock.errors` class named by their AWS code.
+        """
+        spec = operation_spec(operation) if operation in _known() else None
+        request = {**(params or {}), **members}
+        if spec is not None:
+            request = native.to_wire(spec.input, request)
+        result = dispatch.invoke(
+            self.backend(region, account_id), operation, request, validate=self.validate
+        )
+        if spec is not None and spec.output is not None:
+            result = native.from_wire(spec.output, result)
+        return result
+
+    # -- the wire way in (boto3, HTTP) ----------------------------------------------------------
+
+    def handle_wire(self, target: str | None, body: bytes | None, region: str) -> wire.WireResponse:
+        """One JSON 1.1 request in, one JSON 1.1 response out (service errors as error bodies)."""
+        request_id = self.ids.uuid4()
+        try:
+            operation, params = wire.decode_request(target, body)
+            result = dispatch.invoke(
+                self.backend(region), operation, params, validate=self.validate
+            )
+        except (ServiceError, wire.WireError) as error:
+            return wire.encode_error(error, request_id)
+        return wire.encode_result(result, request_id)
+
+    def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
+        """A real boto3 `cognito-idp` client whose requests this mock answers (no sockets)."""
+        import boto3
+
+        region = region_name or self.region
+        kwargs.setdefault("aws_access_key_id", "testing")
+        kwargs.setdefault("aws_secret_access_key", "testing")
+        client = boto3.session.Session().client("cognito-idp", region_name=region, **kwargs)
+        client.meta.events.register_first(
+            "before-send.cognito-identity-provider", boto.before_send(self.handle_wire, region)
+        )
+        return client
+
+    def intercept(self) -> _Interception:
+        """Route every botocore cognito-idp client here, including ones made before; a context
+        manager and a decorator."""
+        return _Interception(self)
+
+
+class _Interception(AbstractContextManager["_Interception"]):
+    def __init__(self, mock: CognitoMock) -> None:
+        self._mock = mock
+        self._context: AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> _Interception:
+        self._context = boto.intercepting(self._mock.handle_wire, self._mock.region)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._context is not None
+        self._context.__exit__(None, None, None)
+        self._context = None
+
+    def __call__(self, func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with _Interception(self._mock):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _known() -> frozenset[str]:
+    from cognito_mock.shapes import index
+
+    return frozenset(index()["operations"])

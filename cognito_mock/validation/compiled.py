@@ -1,0 +1,155 @@
+"""Fast yes/no validators compiled from `shapes/` once per shape: the hot path of every call.
+
+Each shape becomes one generated Python function in which scalar members are checked inline (no
+call per member), so a valid value costs a dict lookup and a comparison or two per member. When a
+validator says no, the slower `explain` walker words the reasons. Verdicts must equal jsonschema's
+on the same schemas (a differential test holds them together).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from cognito_mock.shapes import schema_document
+
+__all__ = ["RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
+
+Check = Callable[[Any], bool]
+
+# Where the real service answers outside its own model, responses are checked against the shape it
+# really uses. SchemaAttributeType.Name is CustomAttributeNameType (max 20) in the model, yet
+# DescribeUserPool returns `phone_number_verified` (21) and `dev:custom:<name>` (up to 31) there:
+# names of AttributeNameType (max 32).
+RESPONSE_OVERRIDES = {("SchemaAttributeType", "Name"): "AttributeNameType"}
+
+
+def _ref_name(ref: dict[str, str]) -> str:
+    return ref["$ref"].rsplit("/", 1)[-1]
+
+
+def member_shape(shape: str, member: str, ref: dict[str, str], response: bool) -> str:
+    """The shape a structure member is checked against (requests: always the model's)."""
+    if response:
+        override = RESPONSE_OVERRIDES.get((shape, member))
+        if override:
+            return override
+    return _ref_name(ref)
+
+
+class _Source:
+    """Accumulates the constants a generated function refers to."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, Any] = {"_MISSING": _MISSING}
+
+    def const(self, value: Any) -> str:
+        name = f"_k{len(self.env)}"
+        self.env[name] = value
+        return name
+
+
+_MISSING = object()
+
+
+def _length(schema: dict[str, Any], var: str, lo_key: str, hi_key: str) -> list[str]:
+    out = []
+    if schema.get(lo_key, 0) > 0:
+        out.append(f"len({var}) >= {schema[lo_key]}")
+    if hi_key in schema:
+        out.append(f"len({var}) <= {schema[hi_key]}")
+    return out
+
+
+def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
+    """A boolean expression checking `var` against `shape` (a call for non-scalar shapes)."""
+    schema = schema_document()["$defs"][shape]
+    kind = schema.get("type")
+    if kind is None:
+        return "True"
+    if kind == "string":
+        terms = [f"type({var}) is str"]
+        if "enum" in schema:
+            terms.append(f"{var} in {src.const(frozenset(schema['enum']))}")
+        terms += _length(schema, var, "minLength", "maxLength")
+        if "pattern" in schema:
+            terms.append(f"{src.const(re.compile(schema['pattern']).search)}({var}) is not None")
+        return "(" + " and ".join(terms) + ")"
+    if kind == "integer":
+        # JSON Schema's "integer" also admits 3.0; so does the service's JSON parser.
+        terms = [f"(type({var}) is int or (type({var}) is float and {var}.is_integer()))"]
+        if "minimum" in schema:
+            terms.append(f"{var} >= {schema['minimum']}")
+        if "maximum" in schema:
+            terms.append(f"{var} <= {schema['maximum']}")
+        return "(" + " and ".join(terms) + ")"
+    if kind == "number":
+        return f"(type({var}) is int or type({var}) is float)"
+    if kind == "boolean":
+        return f"({var} is True or {var} is False)"
+    return f"{src.const(compiled(shape, response))}({var})"
+
+
+def _array_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:
+    item = _inline(_ref_name(schema["items"]), "v", src, response)
+    size = _length(schema, "x", "minItems", "maxItems")
+    lines = ["    if type(x) is not list: return False"]
+    if size:
+        lines.append(f"    if not ({' and '.join(size)}): return False")
+    lines += ["    for v in x:", f"        if not {item}: return False", "    return True"]
+    return lines
+
+
+def _map_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:
+    key = _inline(_ref_name(schema["propertyNames"]), "k", src, response)
+    value = _inline(_ref_name(schema["additionalProperties"]), "v", src, response)
+    size = _length(schema, "x", "minProperties", "maxProperties")
+    lines = ["    if type(x) is not dict: return False"]
+    if size:
+        lines.append(f"    if not ({' and '.join(size)}): return False")
+    lines += [
+        "    for k, v in x.items():",
+        f"        if not ({key} and {value}): return False",
+        "    return True",
+    ]
+    return lines
+
+
+def _structure_source(
+    shape: str, schema: dict[str, Any], src: _Source, response: bool
+) -> list[str]:
+    required = set(schema.get("required", ()))
+    lines = ["    if type(x) is not dict: return False", "    get = x.get", "    n = 0"]
+    for name, ref in schema["properties"].items():
+        check = _inline(member_shape(shape, name, ref, response), "v", src, response)
+        lines.append(f"    v = get({name!r}, _MISSING)")
+        if name in required:
+            lines += ["    if v is _MISSING: return False", f"    if not {check}: return False"]
+            lines.append("    n += 1")
+        else:
+            lines += ["    if v is not _MISSING:", f"        if not {check}: return False"]
+            lines.append("        n += 1")
+    lines.append("    return n == len(x)")  # anything uncounted is a member the model lacks
+    return lines
+
+
+@cache
+def compiled(shape: str, response: bool = False) -> Check:
+    """The yes/no validator of one model shape (wire form); `response` applies RESPONSE_OVERRIDES."""
+    schema = schema_document()["$defs"][shape]
+    kind = schema.get("type")
+    src = _Source()
+    if kind == "array":
+        body = _array_source(schema, src, response)
+    elif kind == "object" and "propertyNames" in schema:
+        body = _map_source(schema, src, response)
+    elif kind == "object":
+        body = _structure_source(shape, schema, src, response)
+    else:
+        body = [f"    return {_inline(shape, 'x', src, response)}"]
+    code = "def check(x):\n" + "\n".join(body) + "\n"
+    exec(compile(code, f"<validator {shape}>", "exec"), src.env)
+    check: Check = src.env["check"]
+    return check
