@@ -176,7 +176,8 @@ def start_challenge(
     while True:
         b = int.from_bytes(random_bytes(_B_BYTES), "big") % N
         srp_b = (K * verifier + pow(G, b, N)) % N
-        if b and srp_b:  # B ≡ 0 would leak nothing useful to the client; redraw like the spec
+        # Clients abort on B ≡ 0 (mod N), and b = 0 would make B a function of v alone.
+        if b and srp_b:
             break
     u = int(_hex_hash(_pad_hex(srp_a) + _pad_hex(srp_b)), 16)
     # A client aborts on u == 0, so the key then is never checked; any value will do.
@@ -196,9 +197,9 @@ _FULL_MONTHS = (
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
 
-# The service parses with Java's lenient SimpleDateFormat("EEE MMM d HH:mm:ss z yyyy",
-# Locale.ENGLISH): text fields in any case, short or long names, one- or two-digit numbers,
-# and a zone name or offset. Anything else is the InvalidParameterException case.
+# The service's error text quotes a Java SimpleDateFormat pattern, so we assume its lenient
+# parsing with Locale.ENGLISH: names in any case, short or long, one- or two-digit numbers and
+# a zone name or offset (a common subset). Anything else is the InvalidParameterException case.
 _TIMESTAMP = re.compile(
     r"(?P<dow>[A-Za-z]{3,9}) (?P<mon>[A-Za-z]{3,9}) (?P<day>\d{1,2}) "
     r"(?P<h>\d{1,2}):(?P<m>\d{1,2}):(?P<s>\d{1,2}) "
