@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import wraps
 from typing import Any, TypeVar
 
 from cognito_mock import dispatch
+from cognito_mock.backend.outbox import Outbox
 from cognito_mock.backend.state import Backend
 from cognito_mock.clock import Clock, ManualClock, SystemClock
 from cognito_mock.errors import ServiceError
@@ -76,6 +77,12 @@ class CognitoMock:
         for backend in self._backends.values():
             backend.clock = clock
         return clock
+
+    @property
+    def outbox(self) -> Outbox:
+        """Every email and SMS the service would have sent, oldest first."""
+        outbox: Outbox = self._shared.setdefault("outbox", Outbox())
+        return outbox
 
     # -- the Python way in ---------------------------------------------------------------------
 
@@ -158,11 +165,6 @@ class _Interception(AbstractContextManager["_Interception"]):
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 def _known() -> frozenset[str]:

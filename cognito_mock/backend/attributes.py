@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cognito_mock.backend.jsontree import clone
 from cognito_mock.errors import InvalidParameterException
 
-__all__ = ["STANDARD_ATTRIBUTES", "build_schema", "custom_attribute"]
+__all__ = [
+    "STANDARD_ATTRIBUTES",
+    "VERIFIABLE",
+    "VERIFIED_FLAG",
+    "build_schema",
+    "check_attributes",
+    "custom_attribute",
+    "is_standard",
+    "looks_like_email",
+    "looks_like_phone",
+    "missing_required",
+]
 
 _TEXT = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
          "profile", "picture", "website", "email", "gender", "zoneinfo", "locale",
@@ -95,3 +107,97 @@ def build_schema(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def is_standard(name: str) -> bool:
     return name in _STANDARD_BY_NAME
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+[0-9]{5,15}$")
+_SCHEMA_ERROR = "Attributes did not conform to the schema: "
+VERIFIABLE = ("email", "phone_number")
+VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}
+
+
+def looks_like_email(value: str) -> bool:
+    return _EMAIL.match(value) is not None
+
+
+def looks_like_phone(value: str) -> bool:
+    return _PHONE.match(value) is not None
+
+
+def _check_value(entry: dict[str, Any], name: str, value: str) -> str | None:
+    """The schema complaint about one value, or None when it fits."""
+    kind = entry.get("AttributeDataType", "String")
+    if kind == "String":
+        limits = entry.get("StringAttributeConstraints") or {}
+        if "MaxLength" in limits and len(value) > int(limits["MaxLength"]):
+            return f"{name}: String must be no longer than {limits['MaxLength']} characters"
+        if "MinLength" in limits and len(value) < int(limits["MinLength"]) and value:
+            return f"{name}: String must be no shorter than {limits['MinLength']} characters"
+    elif kind == "Number":
+        try:
+            number = int(value)
+        except ValueError:
+            return f"{name}: Number must be a valid integer"
+        limits = entry.get("NumberAttributeConstraints") or {}
+        if "MinValue" in limits and number < int(limits["MinValue"]):
+            return f"{name}: Number must be greater than or equal to {limits['MinValue']}"
+        if "MaxValue" in limits and number > int(limits["MaxValue"]):
+            return f"{name}: Number must be less than or equal to {limits['MaxValue']}"
+    elif kind == "Boolean" and value not in ("true", "false"):
+        return f"{name}: Attribute value must be true or false"
+    elif kind == "DateTime" and not value:
+        return f"{name}: DateTime must not be empty"
+    return None
+
+
+def check_attributes(
+    schema: list[dict[str, Any]],
+    attributes: list[dict[str, Any]],
+    *,
+    developer: bool,
+    creating: bool,
+) -> dict[str, str]:
+    """Validate a request's `[{Name, Value}]` against the pool schema; return them as a dict.
+
+    `developer` is true for IAM (Admin*) calls, which may write `dev:` attributes; `creating` allows
+    writing immutable attributes.
+    """
+    by_name = {a["Name"]: a for a in schema}
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    for item in attributes:
+        name = item["Name"]
+        value = item.get("Value")
+        if value is None:
+            raise InvalidParameterException(f"Attribute value for {name} must not be null")
+        entry = by_name.get(name)
+        if entry is None or name == "sub" or (name.startswith("dev:") and not developer):
+            problems.append(f"{name}: Attribute does not exist in the schema.")
+            continue
+        if not creating and not entry.get("Mutable", True):
+            raise InvalidParameterException(
+                f"Invalid user attributes: {name}: Attribute cannot be updated."
+            )
+        complaint = _check_value(entry, name, value)
+        if complaint:
+            problems.append(complaint)
+            continue
+        if name == "email" and value and not looks_like_email(value):
+            raise InvalidParameterException("Invalid email address format.")
+        if name == "phone_number" and value and not looks_like_phone(value):
+            raise InvalidParameterException("Invalid phone number format.")
+        values[name] = value
+    if problems:
+        raise InvalidParameterException(_SCHEMA_ERROR + " ".join(problems))
+    return values
+
+
+def missing_required(schema: list[dict[str, Any]], values: dict[str, str]) -> None:
+    """Raise the service's error if a required attribute has no value."""
+    missing = [
+        a["Name"] for a in schema if a.get("Required") and a["Name"] != "sub" and not values.get(a["Name"])
+    ]
+    if missing:
+        raise InvalidParameterException(
+            _SCHEMA_ERROR + " ".join(f"{name}: The attribute is required" for name in missing)
+        )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_mock.backend.attributes import build_schema
 from cognito_mock.backend.jsontree import clone
 from cognito_mock.backend.pagination import page_after
+from cognito_mock.backend.records import UserDirectory, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
 from cognito_mock.errors import InvalidParameterException
 
-__all__ = ["UserPool", "pool_description", "pool_view"]
+__all__ = ["pool_description", "pool_view"]
 
 # Members of UserPoolType that are settings, in the order the request shapes list them. Everything
 # UpdateUserPool omits among _UPDATABLE returns to its default (the service's documented behaviour).
@@ -93,24 +93,6 @@ def _check_settings(settings: dict[str, Any]) -> None:
             )
 
 
-@dataclass
-class UserPool:
-    id: str
-    name: str
-    arn: str
-    created: float
-    modified: float
-    settings: dict[str, Any]  # wire-form UserPoolType settings, defaults filled in
-    schema: list[dict[str, Any]]
-    tags: dict[str, str] = field(default_factory=dict)
-    # Concern-owned collections added by the modules that own them (clients, users, groups, ...).
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def estimated_users(self) -> int:
-        users = self.extra.get("users")
-        return len(users) if users is not None else 0
-
-
 def pool_view(pool: UserPool) -> dict[str, Any]:
     """UserPoolType as DescribeUserPool returns it."""
     view: dict[str, Any] = {
@@ -120,7 +102,7 @@ def pool_view(pool: UserPool) -> dict[str, Any]:
         "LastModifiedDate": pool.modified,
         "CreationDate": pool.created,
         "SchemaAttributes": clone(pool.schema),
-        "EstimatedNumberOfUsers": pool.estimated_users(),
+        "EstimatedNumberOfUsers": len(pool.users),
         "Arn": pool.arn,
     }
     if pool.tags:
@@ -161,6 +143,9 @@ def create_user_pool(backend: Backend, request: dict[str, Any]) -> dict[str, Any
         settings=_merge_defaults(settings),
         schema=schema,
         tags=dict(request.get("UserPoolTags", {})),
+        users=UserDirectory(
+            case_sensitive=(request.get("UsernameConfiguration") or {}).get("CaseSensitive", True)
+        ),
     )
     backend.pools[pool_id] = pool
     return {"UserPool": pool_view(pool)}

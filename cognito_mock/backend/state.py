@@ -14,7 +14,7 @@ from cognito_mock.errors import ResourceNotFoundException
 from cognito_mock.ids import Ids
 
 if TYPE_CHECKING:
-    from cognito_mock.backend.pools import UserPool
+    from cognito_mock.backend.records import UserPool
 
 __all__ = ["Backend"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.pools import UserPool
+from cognito_mock.backend.records import UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
 from cognito_mock.errors import InvalidParameterException, ResourceNotFoundException

@@ -1,0 +1,158 @@
+"""The records a user pool holds: the pool, its app clients, users (with their indexes) and groups.
+
+Plain dataclasses; wire keys stay PascalCase only inside the `settings` dicts that are echoed back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["AppClient", "Code", "Group", "User", "UserDirectory", "UserPool"]
+
+
+@dataclass
+class Code:
+    """A one-time code sent to the user (sign-up, reset, attribute verification)."""
+
+    value: str
+    expires: float
+    attribute: str | None = None  # the attribute the code verifies, if any
+    failures: int = 0
+
+
+@dataclass
+class User:
+    username: str  # the internal username, as stored (the sub in UsernameAttributes pools)
+    sub: str
+    attributes: dict[str, str]  # name -> value, `sub` included, in the order they were set
+    status: str
+    created: float
+    modified: float
+    seq: int  # creation order: the stable key of ListUsers paging
+    enabled: bool = True
+    password: str | None = None
+    password_set: float = 0.0
+    password_history: list[str] = field(default_factory=list)
+    groups: set[str] = field(default_factory=set)  # group names
+    codes: dict[str, Code] = field(default_factory=dict)  # purpose -> pending code
+    # Pending attribute values awaiting verification (AttributesRequireVerificationBeforeUpdate).
+    pending: dict[str, str] = field(default_factory=dict)
+    mfa: dict[str, Any] = field(default_factory=dict)  # owned by the MFA concern
+    failed_sign_ins: int = 0
+    locked_until: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)  # owned by later concerns (devices, ...)
+
+
+class UserDirectory:
+    """Users of one pool with the indexes every lookup needs: username, sub and alias values."""
+
+    def __init__(self, case_sensitive: bool = True) -> None:
+        self.case_sensitive = case_sensitive
+        self.by_name: dict[str, User] = {}
+        self.by_sub: dict[str, User] = {}
+        # (attribute, folded value) -> user, for values that identify a user at sign-in.
+        self.by_alias: dict[tuple[str, str], User] = {}
+        self.next_seq = 0
+
+    def fold(self, value: str) -> str:
+        return value if self.case_sensitive else value.lower()
+
+    def __len__(self) -> int:
+        return len(self.by_name)
+
+    def __iter__(self) -> Any:
+        return iter(self.by_name.values())
+
+    def get(self, username: str) -> User | None:
+        """By internal username only."""
+        return self.by_name.get(self.fold(username))
+
+    def alias_owner(self, attribute: str, value: str) -> User | None:
+        return self.by_alias.get((attribute, self.fold(value)))
+
+    def add(self, user: User) -> None:
+        self.by_name[self.fold(user.username)] = user
+        self.by_sub[user.sub] = user
+
+    def remove(self, user: User) -> None:
+        self.by_name.pop(self.fold(user.username), None)
+        self.by_sub.pop(user.sub, None)
+        for key in [k for k, v in self.by_alias.items() if v is user]:
+            del self.by_alias[key]
+
+    def set_alias(self, user: User, attribute: str, value: str | None) -> None:
+        """Make `value` (or nothing) the user's alias for `attribute`."""
+        for key in [k for k, v in self.by_alias.items() if v is user and k[0] == attribute]:
+            del self.by_alias[key]
+        if value:
+            self.by_alias[(attribute, self.fold(value))] = user
+
+
+@dataclass
+class AppClient:
+    client_id: str
+    pool_id: str
+    created: float
+    modified: float
+    settings: dict[str, Any]  # wire-form UserPoolClientType settings (no ids, dates or secret)
+    secrets: list[dict[str, Any]] = field(default_factory=list)  # ClientSecretDescriptorType
+
+    @property
+    def name(self) -> str:
+        return str(self.settings["ClientName"])
+
+    @property
+    def secret(self) -> str | None:
+        """The current secret (the first one), or None for a public client."""
+        return self.secrets[0]["ClientSecretValue"] if self.secrets else None
+
+    def secret_values(self) -> list[str]:
+        return [s["ClientSecretValue"] for s in self.secrets]
+
+
+@dataclass
+class Group:
+    name: str
+    pool_id: str
+    created: float
+    modified: float
+    description: str | None = None
+    precedence: int | None = None
+    role_arn: str | None = None
+    members: dict[str, None] = field(default_factory=dict)  # usernames, insertion-ordered
+
+
+@dataclass
+class UserPool:
+    id: str
+    name: str
+    arn: str
+    created: float
+    modified: float
+    settings: dict[str, Any]  # wire-form UserPoolType settings, defaults filled in
+    schema: list[dict[str, Any]]
+    tags: dict[str, str] = field(default_factory=dict)
+    clients: dict[str, AppClient] = field(default_factory=dict)
+    users: UserDirectory = field(default_factory=UserDirectory)
+    groups: dict[str, Group] = field(default_factory=dict)
+    # Owned by later concerns (domains, resource servers, identity providers, keys, ...).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def schema_attribute(self, name: str) -> dict[str, Any] | None:
+        for attribute in self.schema:
+            if attribute["Name"] == name:
+                return attribute
+        return None
+
+    @property
+    def username_attributes(self) -> list[str]:
+        return list(self.settings.get("UsernameAttributes") or [])
+
+    @property
+    def alias_attributes(self) -> list[str]:
+        return list(self.settings.get("AliasAttributes") or [])
+
+    @property
+    def auto_verified(self) -> list[str]:
+        return list(self.settings.get("AutoVerifiedAttributes") or [])
