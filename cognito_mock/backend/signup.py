@@ -1,0 +1,217 @@
+"""Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode (and their client-side checks)."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from cognito_mock.backend.attributes import (
+    VERIFIED_FLAG,
+    check_attributes,
+    looks_like_email,
+    looks_like_phone,
+)
+from cognito_mock.backend.codes import consume_code, issue_code
+from cognito_mock.backend.messages import send_code, verification_target
+from cognito_mock.backend.outbox import code_delivery
+from cognito_mock.backend.passwords import check_password, set_password
+from cognito_mock.backend.records import AppClient, User, UserPool
+from cognito_mock.backend.registry import operation
+from cognito_mock.backend.secret_hash import check_secret_hash
+from cognito_mock.backend.state import Backend
+from cognito_mock.backend.users import claim_aliases, create_user, find_user, index_aliases
+from cognito_mock.errors import (
+    CodeMismatchException,
+    InvalidParameterException,
+    LimitExceededException,
+    NotAuthorizedException,
+    ResourceNotFoundException,
+    ServiceError,
+    UserNotFoundException,
+)
+
+__all__ = [
+    "NOT_FOUND",
+    "RESEND_LIMIT",
+    "client_and_pool",
+    "hides_users",
+    "simulated_delivery",
+]
+
+NOT_FOUND = "Username/client id combination not found."
+RESEND_LIMIT = 5  # ResendConfirmationCode per user per hour (developer guide quotas)
+_HOUR = 3600.0
+_LIMIT = "Attempt limit exceeded, please try after some time."
+_MISMATCH = "Invalid verification code provided, please try again."
+_PASSWORDLESS = ("EMAIL_OTP", "SMS_OTP")
+
+
+def _client_by_id(backend: Backend, client_id: str) -> tuple[UserPool, AppClient]:
+    """Fallback until `clients.client_by_id` exists: the mock-wide index, else a scan of pools."""
+    pool_id = (backend.shared.get("client_index") or {}).get(client_id)
+    pool = backend.pools.get(pool_id) if pool_id else None
+    if pool is not None and client_id in pool.clients:
+        return pool, pool.clients[client_id]
+    for pool in backend.pools.values():
+        found = pool.clients.get(client_id)
+        if found is not None:
+            return pool, found
+    raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+
+
+def client_and_pool(
+    backend: Backend, request: dict[str, Any]
+) -> tuple[UserPool, AppClient, User | None]:
+    """The client's pool and client, with SECRET_HASH checked, and the user `Username` names."""
+    pool, client = _client_by_id(backend, request["ClientId"])
+    # The hash is over the Username exactly as sent (alias, email or internal name).
+    check_secret_hash(client, request["Username"], request.get("SecretHash"))
+    return pool, client, find_user(pool, request["Username"])
+
+
+def hides_users(client: AppClient) -> bool:
+    """PreventUserExistenceErrors=ENABLED: answer unknown users as if they existed."""
+    return client.settings.get("PreventUserExistenceErrors", "LEGACY") == "ENABLED"
+
+
+def simulated_delivery(username: str, preferred: str) -> dict[str, str]:
+    """CodeDeliveryDetails for a user that does not exist (or may not be revealed).
+
+    The medium follows the username's format, else `preferred`; the destination is derived from
+    the username so repeated calls answer alike (nothing is sent).
+    """
+    if looks_like_email(username):
+        return code_delivery("email", username)
+    if looks_like_phone(username):
+        return code_delivery("phone_number", username)
+    if preferred == "phone_number":
+        return code_delivery("phone_number", f"+1555{zlib.crc32(username.encode()) % 10**7:07d}")
+    return code_delivery("email", f"{username}@{username}")
+
+
+def _check_write_attributes(client: AppClient, attributes: list[dict[str, Any]]) -> None:
+    allowed = client.settings.get("WriteAttributes")
+    if not allowed:
+        return  # no explicit list: every standard and custom attribute is writable
+    for item in attributes:
+        if item["Name"] not in allowed:
+            raise NotAuthorizedException("A client attempted to write unauthorized attribute")
+
+
+def _check_password_given(pool: UserPool, password: str | None) -> None:
+    if password:
+        check_password(pool, password)
+        return
+    factors = ((pool.settings.get("Policies") or {}).get("SignInPolicy") or {}).get(
+        "AllowedFirstAuthFactors"
+    ) or []
+    if not any(factor in _PASSWORDLESS for factor in factors):
+        # Only pools offering passwordless first factors accept a sign-up without a password.
+        raise InvalidParameterException("Password is required for sign-up in this user pool.")
+
+
+def _send_confirmation(
+    backend: Backend, pool: UserPool, user: User, operation_name: str
+) -> dict[str, str] | None:
+    """Issue and send a sign-up code to the auto-verified attribute (phone wins), if any."""
+    attribute = verification_target(pool, user)
+    if attribute is None:
+        return None
+    code = issue_code(user, "confirm_sign_up", backend.ids, backend.clock.now(), attribute)
+    return send_code(
+        backend, pool, user, attribute, code, purpose="confirm_sign_up", operation=operation_name
+    )
+
+
+@operation("SignUp")
+def sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _client_by_id(backend, request["ClientId"])
+    check_secret_hash(client, request["Username"], request.get("SecretHash"))
+    admin_only = (pool.settings.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
+    if admin_only:
+        raise NotAuthorizedException("SignUp is not permitted for this user pool")
+    given = request.get("UserAttributes", [])
+    _check_write_attributes(client, given)
+    password = request.get("Password")
+    _check_password_given(pool, password)
+    values = check_attributes(pool.schema, given, developer=False, creating=True)
+    # PreSignUp trigger (autoConfirmUser / autoVerify*) belongs to the triggers concern.
+    user = create_user(
+        backend, pool, request["Username"], values,
+        status="UNCONFIRMED", exists_message="User already exists",
+    )  # fmt: skip
+    now = backend.clock.now()
+    if password:
+        set_password(pool, user, password, now)
+    result: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
+    delivery = _send_confirmation(backend, pool, user, "SignUp")
+    if delivery is not None:
+        result["CodeDeliveryDetails"] = delivery
+    return result
+
+
+def _mark_verified(pool: UserPool, user: User, attribute: str | None, force: bool) -> None:
+    """Flag the attribute the code went to as verified and take its alias (all or nothing)."""
+    flag = VERIFIED_FLAG.get(attribute or "")
+    if flag is None or not user.attributes.get(attribute or ""):
+        index_aliases(pool, user)
+        return
+    before = user.attributes.get(flag)
+    user.attributes[flag] = "true"
+    try:
+        claim_aliases(pool, user, force)
+    except ServiceError:
+        if before is None:
+            del user.attributes[flag]
+        else:
+            user.attributes[flag] = before
+        raise
+    index_aliases(pool, user)
+
+
+@operation("ConfirmSignUp")
+def confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, client, user = client_and_pool(backend, request)
+    if user is None:
+        if hides_users(client):
+            raise CodeMismatchException(_MISMATCH)
+        raise UserNotFoundException(NOT_FOUND)
+    if user.status != "UNCONFIRMED":
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
+    now = backend.clock.now()
+    code = consume_code(user, "confirm_sign_up", request["ConfirmationCode"], now)
+    try:
+        _mark_verified(pool, user, code.attribute, bool(request.get("ForceAliasCreation")))
+    except ServiceError:
+        user.codes["confirm_sign_up"] = code  # an alias conflict leaves the code usable
+        raise
+    user.status = "CONFIRMED"
+    user.modified = now
+    # PostConfirmation trigger belongs to the triggers concern.
+    return {}
+
+
+def _note_resend(user: User, now: float) -> None:
+    """Enforce the hourly resend quota (checked and recorded before anything is sent)."""
+    recent = [t for t in user.extra.get("signup_resends", []) if now - t < _HOUR]
+    if len(recent) >= RESEND_LIMIT:
+        raise LimitExceededException(_LIMIT)
+    user.extra["signup_resends"] = [*recent, now]
+
+
+@operation("ResendConfirmationCode")
+def resend_confirmation_code(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, client, user = client_and_pool(backend, request)
+    if user is None:
+        if hides_users(client):
+            preferred = "phone_number" if "phone_number" in pool.auto_verified else "email"
+            return {"CodeDeliveryDetails": simulated_delivery(request["Username"], preferred)}
+        raise UserNotFoundException(NOT_FOUND)
+    if user.status != "UNCONFIRMED":
+        raise InvalidParameterException("User is already confirmed.")
+    if verification_target(pool, user) is None:
+        raise InvalidParameterException("Auto verification not turned on.")
+    _note_resend(user, backend.clock.now())
+    delivery = _send_confirmation(backend, pool, user, "ResendConfirmationCode")
+    assert delivery is not None  # the target was checked above
+    return {"CodeDeliveryDetails": delivery}
