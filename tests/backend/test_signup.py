@@ -16,6 +16,10 @@ from cognito_mock.backend.signup import RESEND_LIMIT
 PASSWORD = "Passw0rd!"
 EMAIL = "someone@gmail.com"
 PHONE = "+447700904114"
+MISMATCH = "Invalid verification code provided, please try again."
+EXPIRED = "Invalid code provided, please request a code again."
+NOT_FOUND = "Username/client id combination not found."
+LIMIT = "Attempt limit exceeded, please try after some time."
 
 
 @pytest.fixture
@@ -221,10 +225,12 @@ def test_attribute_rules(client: Any, mock: CognitoMock) -> None:
           ClientId=app, Username="alice", Password=PASSWORD)  # fmt: skip
     fails(sign_up, "InvalidParameterException", "Invalid email address format.",
           client=client, app=app, email="not-an-email")  # fmt: skip
+    dev = {"Name": "dev:custom:secret", "Value": "x"}
     fails(client.sign_up, "InvalidParameterException",
-          "Attributes did not conform to the schema: dev:custom:secret: Attribute does not exist in the schema.",
+          "Attributes did not conform to the schema: dev:custom:secret: "
+          "Attribute does not exist in the schema.",
           ClientId=app, Username="alice", Password=PASSWORD,
-          UserAttributes=[{"Name": "email", "Value": EMAIL}, {"Name": "dev:custom:secret", "Value": "x"}])  # fmt: skip
+          UserAttributes=[{"Name": "email", "Value": EMAIL}, dev])  # fmt: skip
     assert len(mock.backend().pools[pool_id].users) == 0
     sign_up(client, app)
 
@@ -321,11 +327,11 @@ def test_wrong_codes_fail_and_five_lock_the_code(
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
         fails(client.confirm_sign_up, "CodeMismatchException",
-              "Invalid verification code provided, please try again.",
+              MISMATCH,
               ClientId=app, Username="alice", ConfirmationCode=wrong)  # fmt: skip
         assert status(client, email_pool, "alice") == "UNCONFIRMED"
     fails(client.confirm_sign_up, "LimitExceededException",
-          "Attempt limit exceeded, please try after some time.",
+          LIMIT,
           ClientId=app, Username="alice", ConfirmationCode=code)  # fmt: skip
     assert status(client, email_pool, "alice") == "UNCONFIRMED"
     # A resent code is fresh.
@@ -347,24 +353,24 @@ def test_code_expires_after_24_hours(
         ClientId=app, Username="bob", ConfirmationCode=mock.outbox.last_code("bob@example.com")
     )
     clock.set(clock.now() + 2)
-    fails(client.confirm_sign_up, "ExpiredCodeException", "Invalid code provided, please request a code again.",
+    fails(client.confirm_sign_up, "ExpiredCodeException", EXPIRED,
           ClientId=app, Username="alice", ConfirmationCode=code)  # fmt: skip
     assert status(client, email_pool, "alice") == "UNCONFIRMED"
 
 
 def test_confirm_unknown_user(client: Any, mock: CognitoMock, email_pool: str, app: str) -> None:
-    fails(client.confirm_sign_up, "UserNotFoundException", "Username/client id combination not found.",
+    fails(client.confirm_sign_up, "UserNotFoundException", NOT_FOUND,
           ClientId=app, Username="ghost", ConfirmationCode="123456")  # fmt: skip
     hidden = add_client(mock, email_pool, PreventUserExistenceErrors="ENABLED")
     fails(client.confirm_sign_up, "CodeMismatchException",
-          "Invalid verification code provided, please try again.",
+          MISMATCH,
           ClientId=hidden, Username="ghost", ConfirmationCode="123456")  # fmt: skip
 
 
 def test_confirm_without_a_code_sent(client: Any, mock: CognitoMock, pool_id: str) -> None:
     app = add_client(mock, pool_id)
     sign_up(client, app)
-    fails(client.confirm_sign_up, "ExpiredCodeException", "Invalid code provided, please request a code again.",
+    fails(client.confirm_sign_up, "ExpiredCodeException", EXPIRED,
           ClientId=app, Username="alice", ConfirmationCode="123456")  # fmt: skip
 
 
@@ -376,8 +382,9 @@ def test_confirm_checks_the_secret_hash(client: Any, mock: CognitoMock, email_po
     code = mock.outbox.last_code(EMAIL)
     fails(client.confirm_sign_up, "NotAuthorizedException", f"Unable to verify secret hash for client {app}",
           ClientId=app, Username="alice", ConfirmationCode=code)  # fmt: skip
-    fails(client.confirm_sign_up, "NotAuthorizedException", f"SecretHash does not match for the client: {app}",
-          ClientId=app, Username="alice", ConfirmationCode=code, SecretHash=secret_hash(secret, "bob", app))  # fmt: skip
+    fails(client.confirm_sign_up, "NotAuthorizedException",
+          f"SecretHash does not match for the client: {app}", ClientId=app, Username="alice",
+          ConfirmationCode=code, SecretHash=secret_hash(secret, "bob", app))  # fmt: skip
     assert status(client, email_pool, "alice") == "UNCONFIRMED"
     client.confirm_sign_up(ClientId=app, Username="alice", ConfirmationCode=code,
                            SecretHash=secret_hash(secret, "alice", app))  # fmt: skip
@@ -427,7 +434,7 @@ def test_resend_voids_the_old_code(
     assert new is not None
     if new != old:
         fails(client.confirm_sign_up, "CodeMismatchException",
-              "Invalid verification code provided, please try again.",
+              MISMATCH,
               ClientId=app, Username="alice", ConfirmationCode=old)  # fmt: skip
     client.confirm_sign_up(ClientId=app, Username="alice", ConfirmationCode=new)
     assert status(client, email_pool, "alice") == "CONFIRMED"
@@ -436,7 +443,7 @@ def test_resend_voids_the_old_code(
 
 
 def test_resend_unknown_user(client: Any, mock: CognitoMock, email_pool: str, app: str) -> None:
-    fails(client.resend_confirmation_code, "UserNotFoundException", "Username/client id combination not found.",
+    fails(client.resend_confirmation_code, "UserNotFoundException", NOT_FOUND,
           ClientId=app, Username="ghost")  # fmt: skip
     hidden = add_client(mock, email_pool, PreventUserExistenceErrors="ENABLED")
     result = client.resend_confirmation_code(ClientId=hidden, Username="ghost@example.com")
@@ -463,13 +470,13 @@ def test_resend_hourly_limit(
         client.resend_confirmation_code(ClientId=app, Username="alice")
     sent = len(mock.outbox)
     fails(client.resend_confirmation_code, "LimitExceededException",
-          "Attempt limit exceeded, please try after some time.", ClientId=app, Username="alice")  # fmt: skip
+          LIMIT, ClientId=app, Username="alice")  # fmt: skip
     assert len(mock.outbox) == sent
     clock.set(clock.now() + 3600 - 4 * 60)  # the first resend is now an hour old
     client.resend_confirmation_code(ClientId=app, Username="alice")
     assert len(mock.outbox) == sent + 1
     fails(client.resend_confirmation_code, "LimitExceededException",
-          "Attempt limit exceeded, please try after some time.", ClientId=app, Username="alice")  # fmt: skip
+          LIMIT, ClientId=app, Username="alice")  # fmt: skip
     assert len(mock.outbox) == sent + 1
     client.confirm_sign_up(
         ClientId=app, Username="alice", ConfirmationCode=mock.outbox.last_code(EMAIL)
