@@ -1,0 +1,1 @@
+"""On-demand benchmarks (not part of the test run): `python -m benchmarks`."""

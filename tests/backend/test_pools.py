@@ -1,0 +1,149 @@
+"""User pools: real ids and ARNs, the defaults the service fills in, update-resets, deletion, paging."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from cognito_mock import CognitoMock, ManualClock
+
+
+def test_create_fills_in_the_service_defaults(client: Any) -> None:
+    pool = client.create_user_pool(PoolName="defaults")["UserPool"]
+    assert re.fullmatch(r"us-east-1_[0-9A-Za-z]{9}", pool["Id"])
+    assert pool["Arn"] == f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/{pool['Id']}"
+    assert pool["Policies"]["PasswordPolicy"] == {
+        "MinimumLength": 8,
+        "RequireUppercase": True,
+        "RequireLowercase": True,
+        "RequireNumbers": True,
+        "RequireSymbols": True,
+        "TemporaryPasswordValidityDays": 7,
+    }
+    assert pool["DeletionProtection"] == "INACTIVE"
+    assert pool["MfaConfiguration"] == "OFF"
+    assert pool["EstimatedNumberOfUsers"] == 0
+    assert pool["VerificationMessageTemplate"] == {"DefaultEmailOption": "CONFIRM_WITH_CODE"}
+    names = [a["Name"] for a in pool["SchemaAttributes"]]
+    assert names[:3] == ["sub", "name", "given_name"]
+    assert "phone_number_verified" in names and len(names) == 20
+    assert pool["CreationDate"] == pool["LastModifiedDate"]
+
+
+def test_custom_schema_attributes_are_prefixed(client: Any) -> None:
+    pool = client.create_user_pool(
+        PoolName="custom",
+        Schema=[
+            {"Name": "team", "AttributeDataType": "String", "Mutable": True},
+            {"Name": "secret", "AttributeDataType": "String", "DeveloperOnlyAttribute": True},
+            {"Name": "email", "AttributeDataType": "String", "Required": True},
+        ],
+    )["UserPool"]
+    by_name = {a["Name"]: a for a in pool["SchemaAttributes"]}
+    assert "custom:team" in by_name and "dev:custom:secret" in by_name
+    assert by_name["email"]["Required"] is True
+
+
+def test_required_custom_attributes_are_refused(client: Any) -> None:
+    with pytest.raises(client.exceptions.InvalidParameterException, match="Required custom"):
+        client.create_user_pool(
+            PoolName="x", Schema=[{"Name": "a", "AttributeDataType": "String", "Required": True}]
+        )
+
+
+def test_alias_and_username_attributes_are_exclusive(client: Any) -> None:
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+        client.create_user_pool(PoolName="x", AliasAttributes=["email"], UsernameAttributes=["email"])
+    assert caught.value.response["Error"]["Message"] == (
+        "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
+    )
+    assert client.list_user_pools(MaxResults=10)["UserPools"] == []  # nothing was created
+
+
+def test_update_resets_omitted_settings_and_keeps_immutable_ones(
+    client: Any, clock: ManualClock
+) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="p",
+        MfaConfiguration="OFF",
+        AutoVerifiedAttributes=["email"],
+        UsernameAttributes=["email"],
+        Policies={"PasswordPolicy": {"MinimumLength": 12}},
+    )["UserPool"]["Id"]
+    clock.advance(60)
+    client.update_user_pool(UserPoolId=pool_id, DeletionProtection="ACTIVE")
+    pool = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 8  # reset to the default
+    assert "AutoVerifiedAttributes" not in pool  # reset
+    assert pool["UsernameAttributes"] == ["email"]  # fixed at creation
+    assert pool["DeletionProtection"] == "ACTIVE"
+    assert pool["Name"] == "p"
+    assert (pool["LastModifiedDate"] - pool["CreationDate"]).total_seconds() == 60
+
+
+def test_deletion_protection_blocks_delete(client: Any) -> None:
+    pool_id = client.create_user_pool(PoolName="p", DeletionProtection="ACTIVE")["UserPool"]["Id"]
+    with pytest.raises(client.exceptions.InvalidParameterException, match="deletion protection"):
+        client.delete_user_pool(UserPoolId=pool_id)
+    client.update_user_pool(UserPoolId=pool_id, DeletionProtection="INACTIVE")
+    client.delete_user_pool(UserPoolId=pool_id)
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_user_pool(UserPoolId=pool_id)
+
+
+def test_delete_removes_the_users_with_the_pool(mock: CognitoMock, pool_id: str) -> None:
+    mock.call("AdminCreateUser", UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
+    mock.call("DeleteUserPool", UserPoolId=pool_id)
+    with pytest.raises(mock_errors().ResourceNotFoundException):
+        mock.call("AdminGetUser", UserPoolId=pool_id, Username="bob")
+
+
+def mock_errors() -> Any:
+    from cognito_mock import errors
+
+    return errors
+
+
+def test_list_user_pools_pages_every_pool_exactly_once(client: Any, clock: ManualClock) -> None:
+    created = []
+    for i in range(23):
+        created.append(client.create_user_pool(PoolName=f"pool-{i}")["UserPool"]["Id"])
+        clock.advance(1)
+    seen: list[str] = []
+    token = None
+    while True:
+        kwargs: dict[str, Any] = {"MaxResults": 5}
+        if token:
+            kwargs["NextToken"] = token
+        page = client.list_user_pools(**kwargs)
+        assert len(page["UserPools"]) <= 5
+        seen += [p["Id"] for p in page["UserPools"]]
+        if len(seen) == 10:  # a pool deleted and one added mid-listing change nothing seen
+            client.delete_user_pool(UserPoolId=created[15])
+            created.remove(created[15])
+            created.append(client.create_user_pool(PoolName="late")["UserPool"]["Id"])
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert seen == created
+    assert client.list_user_pools(MaxResults=60)["UserPools"][0]["LambdaConfig"] == {}
+
+
+def test_a_bad_pagination_token_is_refused(client: Any) -> None:
+    with pytest.raises(client.exceptions.InvalidParameterException):
+        client.list_user_pools(MaxResults=5, NextToken="not-ours")
+
+
+def test_pools_are_separate_per_account_and_region(mock: CognitoMock) -> None:
+    pool_id = mock.call("CreateUserPool", PoolName="a")["UserPool"]["Id"]
+    assert mock.call("ListUserPools", MaxResults=10, region="eu-west-1")["UserPools"] == []
+    assert mock.call("ListUserPools", MaxResults=10, account_id="999999999999")["UserPools"] == []
+    assert mock.call("ListUserPools", MaxResults=10)["UserPools"][0]["Id"] == pool_id
+
+
+def test_seeded_mocks_replay_the_same_ids() -> None:
+    first = CognitoMock(seed=7).call("CreateUserPool", PoolName="a")["UserPool"]["Id"]
+    second = CognitoMock(seed=7).call("CreateUserPool", PoolName="a")["UserPool"]["Id"]
+    assert first == second

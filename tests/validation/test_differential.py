@@ -1,0 +1,111 @@
+"""The compiled validators, the `explain` walker and jsonschema (the reference) agree on every verdict."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cognito_mock.shapes import operation, operation_names, schema_document
+from cognito_mock.strategies import minimal_value, pattern_breaker, string_example
+from cognito_mock.validation.compiled import compiled
+from cognito_mock.validation.explain import explain
+
+DEFS = schema_document()["$defs"]
+JSON_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False), st.text(max_size=5)
+)
+
+
+@cache
+def reference(shape: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator({"$ref": f"#/$defs/{shape}", "$defs": DEFS})
+
+
+def _ref(schema: dict[str, Any]) -> str:
+    return str(schema["$ref"]).rsplit("/", 1)[-1]
+
+
+def _strings(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+    options: list[st.SearchStrategy[Any]] = [st.text(max_size=8)]
+    if "enum" in schema:
+        options.append(st.sampled_from(schema["enum"]))
+    pattern = schema.get("pattern")
+    for size in {lo, max(lo, 1), (hi or lo + 3), (hi or lo + 3) + 1}:
+        try:
+            options.append(st.just(string_example(pattern, size, None)))
+        except ValueError:
+            pass
+    if pattern:
+        bad = pattern_breaker(pattern, lo, hi)
+        if bad is not None:
+            options.append(st.just(bad))
+    return st.one_of(options)
+
+
+def values(shape: str, depth: int = 0) -> st.SearchStrategy[Any]:
+    """Mostly-valid values of `shape` with frequent, varied breakages."""
+    schema = DEFS[shape]
+    kind = schema.get("type")
+    wrong = JSON_SCALARS if depth < 3 else st.none()
+    if kind == "string":
+        base: st.SearchStrategy[Any] = _strings(schema)
+    elif kind == "integer":
+        lo, hi = schema.get("minimum", -3), schema.get("maximum", 10**6)
+        base = st.one_of(st.integers(lo - 2, hi + 2), st.sampled_from([float(lo), lo + 0.5]))
+    elif kind == "number":
+        base = st.one_of(st.integers(0, 2**31), st.floats(0, 2e9))
+    elif kind == "boolean":
+        base = st.booleans()
+    elif kind == "array":
+        hi = min(schema.get("maxItems", 3), 3) + 1
+        base = st.lists(values(_ref(schema["items"]), depth + 1), max_size=hi)
+    elif kind == "object" and "propertyNames" in schema:
+        base = st.dictionaries(
+            _strings(DEFS[_ref(schema["propertyNames"])]),
+            values(_ref(schema["additionalProperties"]), depth + 1),
+            max_size=2,
+        )
+    elif kind == "object":
+        members = schema["properties"]
+        required = schema.get("required", [])
+        optional = [m for m in members if m not in required]
+        base = st.fixed_dictionaries(
+            {m: values(_ref(members[m]), depth + 1) for m in required if depth < 4},
+            optional={m: values(_ref(members[m]), depth + 1) for m in optional[:6] if depth < 3},
+        ) | st.just(minimal_value(shape))
+    else:
+        base = JSON_SCALARS
+    return st.one_of(base, base, base, wrong) if depth else base
+
+
+@pytest.mark.parametrize("op", operation_names())
+@settings(max_examples=15)
+@given(data=st.data())
+def test_request_verdicts_agree_with_jsonschema(op: str, data: st.DataObject) -> None:
+    shape = operation(op).input
+    value = data.draw(values(shape))
+    expected = reference(shape).is_valid(value)
+    assert compiled(shape)(value) is expected
+    assert (explain(shape, value) == []) is expected
+
+
+@pytest.mark.parametrize(
+    "shape", ["UserPoolType", "UserPoolClientType", "UserType", "AuthenticationResultType"]
+)
+@settings(max_examples=60)
+@given(data=st.data())
+def test_deep_shapes_agree_with_jsonschema(shape: str, data: st.DataObject) -> None:
+    value = data.draw(values(shape))
+    expected = reference(shape).is_valid(value)
+    assert compiled(shape)(value) is expected
+    assert (explain(shape, value) == []) is expected
+
+
+def test_every_schema_is_valid_draft_2020_12() -> None:
+    jsonschema.Draft202012Validator.check_schema({"$defs": DEFS})
