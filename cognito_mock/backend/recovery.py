@@ -63,8 +63,11 @@ def recovery_attribute(pool: UserPool, user: User) -> str | None:
 
 
 def _simulated(pool: UserPool, username: str) -> dict[str, Any]:
-    order, _ = recovery_order(pool)
-    preferred = next((a for a in order if a in VERIFIED_FLAG), "email")
+    # The medium follows the username's format, else the pool's recovery order, restricted to
+    # the attributes the pool verifies when it verifies any of them.
+    order = [a for a in recovery_order(pool)[0] if a in VERIFIED_FLAG]
+    verified = [a for a in order if a in pool.auto_verified]
+    preferred = (verified or order or ["email"])[0]
     return {"CodeDeliveryDetails": simulated_delivery(username, preferred)}
 
 
