@@ -1,0 +1,255 @@
+"""RespondToAuthChallenge and AdminRespondToAuthChallenge: PASSWORD_VERIFIER (SRP proof),
+NEW_PASSWORD_REQUIRED and SELECT_CHALLENGE; other concerns add challenges via `challenge()`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cognito_mock.backend.attributes import VERIFIED_FLAG, check_attributes
+from cognito_mock.backend.auth import srp
+from cognito_mock.backend.auth.flows import available_challenges, password_sign_in, srp_challenge
+from cognito_mock.backend.auth.sessions import (
+    SESSION_INVALID,
+    AuthSession,
+    consume_srp,
+    take_session,
+    take_srp,
+)
+from cognito_mock.backend.auth.signin import (
+    INCORRECT,
+    check_hash,
+    check_lockout,
+    check_state,
+    finish_sign_in,
+    record_failure,
+    record_success,
+    require_params,
+)
+from cognito_mock.backend.clients import client_by_id, require_client
+from cognito_mock.backend.passwords import check_password, set_password
+from cognito_mock.backend.records import AppClient, User, UserPool
+from cognito_mock.backend.registry import operation
+from cognito_mock.backend.state import Backend
+from cognito_mock.backend.tokens import issue_tokens
+from cognito_mock.backend.users import find_user, index_aliases
+from cognito_mock.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
+
+__all__ = ["Answer", "ChallengeHandler", "challenge"]
+
+# Accepted distance between TIMESTAMP and the server clock ("within a few seconds" per the docs;
+# generous so a slow client or a test's manual clock set near real time still passes).
+_TIMESTAMP_SKEW = 300.0
+_TIMESTAMP_FORMAT = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
+
+
+class Answer:
+    """One challenge response being handled: where it came from and what it carries."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        pool: UserPool,
+        client: AppClient,
+        name: str,
+        responses: dict[str, str],
+        session: str | None,
+        admin: bool,
+    ) -> None:
+        self.backend = backend
+        self.pool = pool
+        self.client = client
+        self.name = name
+        self.responses = responses
+        self.session = session
+        self.admin = admin
+
+
+ChallengeHandler = Callable[[Answer], dict[str, Any]]
+_CHALLENGES: dict[str, ChallengeHandler] = {}
+
+
+def challenge(*names: str) -> Callable[[ChallengeHandler], ChallengeHandler]:
+    """Register the handler of one or more ChallengeNames (MFA, devices, ... add theirs)."""
+
+    def register(func: ChallengeHandler) -> ChallengeHandler:
+        for name in names:
+            if name in _CHALLENGES:
+                raise ValueError(f"challenge {name} already has a handler")
+            _CHALLENGES[name] = func
+        return func
+
+    return register
+
+
+def _session_user(answer: Answer, session: AuthSession) -> User:
+    """The user a session belongs to, who must be the one USERNAME names."""
+    user = answer.pool.users.get(session.username) if session.username else None
+    if user is None:
+        raise UserNotFoundException("User does not exist.")
+    if find_user(answer.pool, answer.responses["USERNAME"]) is not user:
+        raise NotAuthorizedException(SESSION_INVALID)
+    return user
+
+
+@challenge("PASSWORD_VERIFIER")
+def _password_verifier(answer: Answer) -> dict[str, Any]:
+    responses = answer.responses
+    require_params(
+        responses,
+        "USERNAME",
+        "PASSWORD_CLAIM_SECRET_BLOCK",
+        "TIMESTAMP",
+        "PASSWORD_CLAIM_SIGNATURE",
+    )
+    backend, pool, client = answer.backend, answer.pool, answer.client
+    block = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+    session = None
+    if answer.session:  # choice-based SRP carries a session; USER_SRP_AUTH does not
+        session = take_session(backend, pool, client, answer.session, {"PASSWORD_VERIFIER"})
+        if session.data.get("secret_block") != block:
+            raise NotAuthorizedException(INCORRECT)
+    pending = take_srp(backend, pool, client, block)
+    # SECRET_HASH over the internal username the challenge named (USER_ID_FOR_SRP).
+    check_hash(client, responses, pending.username or responses["USERNAME"], admin=answer.admin)
+    stamp = responses["TIMESTAMP"]
+    when = srp.parse_timestamp(stamp)
+    if when is None:
+        raise InvalidParameterException(_TIMESTAMP_FORMAT)
+    user = pool.users.get(pending.username) if pending.username else None
+    named = find_user(pool, responses["USERNAME"])
+    if user is None or named is not user:
+        consume_srp(pool, block)
+        raise NotAuthorizedException(INCORRECT)
+    check_state(client, user, password_ok=False)
+    check_lockout(backend, user)
+    consume_srp(pool, block)  # one proof per round, right or wrong
+    if session is not None:
+        session.used = True
+    proven = (
+        pending.challenge.verify(
+            srp.pool_name_for_srp(pool.id),
+            pending.user_id_for_srp,
+            block,
+            stamp,
+            responses["PASSWORD_CLAIM_SIGNATURE"],
+        )
+        and srp.canonical_timestamp_matches(stamp)
+        and abs(when - backend.clock.now()) <= _TIMESTAMP_SKEW
+    )
+    if not proven:
+        raise record_failure(backend, user)
+    record_success(user)
+    check_state(client, user, password_ok=True)
+    return finish_sign_in(backend, pool, client, user)
+
+
+@challenge("NEW_PASSWORD_REQUIRED")
+def _new_password(answer: Answer) -> dict[str, Any]:
+    backend, pool, client = answer.backend, answer.pool, answer.client
+    session = take_session(backend, pool, client, answer.session, {"NEW_PASSWORD_REQUIRED"})
+    responses = answer.responses
+    require_params(responses, "USERNAME", "NEW_PASSWORD")
+    user = _session_user(answer, session)
+    check_hash(client, responses, user.username, admin=answer.admin)
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if user.status != "FORCE_CHANGE_PASSWORD":
+        raise NotAuthorizedException(SESSION_INVALID)
+    prefix = "userAttributes."
+    items = [
+        {"Name": key[len(prefix) :], "Value": value}
+        for key, value in responses.items()
+        if key.startswith(prefix)
+    ]
+    writable = client.settings.get("WriteAttributes")
+    if writable and any(item["Name"] not in writable for item in items):
+        raise NotAuthorizedException("A client attempted to write unauthorized attribute")
+    values = check_attributes(pool.schema, items, developer=False, creating=False)
+    required = [a["Name"] for a in pool.schema if a.get("Required") and a["Name"] != "sub"]
+    for name in required:
+        current = user.attributes.get(name)
+        if current and name in values and values[name] != current:
+            raise InvalidParameterException(f"Cannot modify an already provided {name}")
+    merged = {**user.attributes, **values}
+    for name in required:
+        if not merged.get(name):
+            raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
+    check_password(pool, responses["NEW_PASSWORD"], user)
+    # Checked; now change the user.
+    now = backend.clock.now()
+    for name, value in values.items():
+        flag = VERIFIED_FLAG.get(name)
+        if flag and user.attributes.get(name) != value and flag not in values:
+            user.attributes[flag] = "false"
+        user.attributes[name] = value
+    index_aliases(pool, user)
+    set_password(pool, user, responses["NEW_PASSWORD"], now)
+    user.status = "CONFIRMED"
+    user.modified = now
+    touch = getattr(pool.users, "touch", None)
+    if touch is not None:  # keeps ListUsers' search indexes current
+        touch(user)
+    session.used = True
+    record_success(user)
+    return {
+        "ChallengeParameters": {},
+        "AuthenticationResult": issue_tokens(backend, pool, client, user),
+    }
+
+
+@challenge("SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP")
+def _select(answer: Answer) -> dict[str, Any]:
+    """Choice-based sign-in: ANSWER picks PASSWORD or PASSWORD_SRP (or ChallengeName does)."""
+    backend, pool, client = answer.backend, answer.pool, answer.client
+    session = take_session(backend, pool, client, answer.session, {"SELECT_CHALLENGE"})
+    responses = answer.responses
+    choice = answer.name if answer.name != "SELECT_CHALLENGE" else responses.get("ANSWER")
+    if not choice:
+        require_params(responses, "ANSWER")
+    require_params(responses, "USERNAME")
+    user = pool.users.get(session.username) if session.username else None
+    given = str(session.data.get("given", ""))
+    if user is not None and find_user(pool, responses["USERNAME"]) is not user:
+        raise NotAuthorizedException(SESSION_INVALID)
+    check_hash(client, responses, user.username if user else given, admin=answer.admin)
+    if choice not in available_challenges(pool):
+        raise InvalidParameterException(f"The challenge {choice} is not available for this user.")
+    if choice == "PASSWORD":
+        require_params(responses, "PASSWORD")
+        result = password_sign_in(backend, pool, client, user, responses["PASSWORD"])
+    else:
+        require_params(responses, "SRP_A")
+        result = srp_challenge(
+            backend, pool, client, user, given, responses["SRP_A"], with_session=True
+        )
+    session.used = True
+    return result
+
+
+def _respond(
+    backend: Backend, pool: UserPool, client: AppClient, request: dict[str, Any], admin: bool
+) -> dict[str, Any]:
+    name = request["ChallengeName"]
+    handler = _CHALLENGES.get(name)
+    if handler is None:
+        raise NotAuthorizedException(SESSION_INVALID)
+    responses = dict(request.get("ChallengeResponses") or {})
+    answer = Answer(backend, pool, client, name, responses, request.get("Session"), admin)
+    return handler(answer)
+
+
+@operation("RespondToAuthChallenge")
+def respond_to_auth_challenge(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, client = client_by_id(backend, request["ClientId"])
+    return _respond(backend, pool, client, request, admin=False)
+
+
+@operation("AdminRespondToAuthChallenge")
+def admin_respond_to_auth_challenge(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    return _respond(backend, backend.pool(request["UserPoolId"]), client, request, admin=True)

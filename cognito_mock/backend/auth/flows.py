@@ -1,0 +1,213 @@
+"""InitiateAuth and AdminInitiateAuth: password, SRP, refresh and choice-based (USER_AUTH) flows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_mock.backend.auth import srp
+from cognito_mock.backend.auth.sessions import open_session, start_srp
+from cognito_mock.backend.auth.signin import (
+    INCORRECT,
+    check_flow,
+    check_hash,
+    check_password,
+    check_state,
+    finish_sign_in,
+    lookup_user,
+    require_params,
+    simulated_srp,
+    srp_verifier,
+)
+from cognito_mock.backend.clients import client_by_id, hides_user_existence, require_client
+from cognito_mock.backend.records import AppClient, User, UserPool
+from cognito_mock.backend.registry import operation
+from cognito_mock.backend.state import Backend
+from cognito_mock.backend.tokens import issue_tokens, refresh_record
+from cognito_mock.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
+
+__all__ = [
+    "available_challenges",
+    "password_sign_in",
+    "rotation_enabled",
+    "srp_challenge",
+]
+
+_USER_FLOWS = frozenset(
+    {"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "USER_PASSWORD_AUTH",
+     "USER_AUTH"}
+)  # fmt: skip
+_ADMIN_FLOWS = frozenset(
+    {"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH",
+     "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"}
+)  # fmt: skip
+_PASSWORD_FLOWS = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
+ROTATION_REFUSED = (
+    "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken to refresh "
+    "tokens."
+)
+
+
+def rotation_enabled(client: AppClient) -> bool:
+    rotation = client.settings.get("RefreshTokenRotation") or {}
+    return rotation.get("Feature") == "ENABLED"
+
+
+def available_challenges(pool: UserPool) -> list[str]:
+    """USER_AUTH's first factors this mock can run: the pool's PASSWORD factor, both ways."""
+    policy = pool.settings.get("Policies", {}).get("SignInPolicy", {})
+    factors = policy.get("AllowedFirstAuthFactors") or ["PASSWORD"]
+    return ["PASSWORD", "PASSWORD_SRP"] if "PASSWORD" in factors else []
+
+
+def password_sign_in(
+    backend: Backend, pool: UserPool, client: AppClient, user: User | None, password: str
+) -> dict[str, Any]:
+    if user is None:  # unknown user on a client that hides existence
+        raise NotAuthorizedException(INCORRECT)
+    check_password(backend, client, user, password)
+    return finish_sign_in(backend, pool, client, user)
+
+
+def srp_challenge(
+    backend: Backend,
+    pool: UserPool,
+    client: AppClient,
+    user: User | None,
+    username: str,
+    srp_a: str,
+    *,
+    with_session: bool,
+) -> dict[str, Any]:
+    """The PASSWORD_VERIFIER challenge; simulated (stable salt, unprovable) for `user` None."""
+    if user is not None:
+        check_state(client, user, password_ok=False)
+        salt, verifier = srp_verifier(pool, user)
+        name = user_id = user.username
+    else:
+        salt, user_id, verifier = simulated_srp(pool, username)
+        name = username
+    try:
+        challenge = srp.start_challenge(srp_a, verifier, backend.ids.token_bytes)
+    except ValueError:
+        raise InvalidParameterException("SRP_A is not a valid value.") from None
+    block = start_srp(backend, pool, client, challenge, user.username if user else "", user_id)
+    response: dict[str, Any] = {
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {
+            "SALT": salt,
+            "SRP_B": challenge.srp_b_hex,
+            "SECRET_BLOCK": block,
+            "USERNAME": name,
+            "USER_ID_FOR_SRP": user_id,
+        },
+    }
+    if with_session:  # USER_SRP_AUTH answers without a Session; choice-based auth keeps one
+        response["Session"] = open_session(
+            backend, pool, client, "PASSWORD_VERIFIER", user.username if user else "",
+            secret_block=block,
+        )  # fmt: skip
+    return response
+
+
+def _refresh(
+    backend: Backend, pool: UserPool, client: AppClient, params: dict[str, str], *, admin: bool
+) -> dict[str, Any]:
+    require_params(params, "REFRESH_TOKEN")
+    if rotation_enabled(client):
+        raise InvalidParameterException(ROTATION_REFUSED)
+    try:
+        record, user = refresh_record(backend, pool, client, params["REFRESH_TOKEN"])
+    except UserNotFoundException:
+        if hides_user_existence(client):
+            raise NotAuthorizedException("Invalid Refresh Token") from None
+        raise
+    # The internal username (the sub in UsernameAttributes pools); an alias does not match.
+    check_hash(client, params, [user.username, user.sub], admin=admin)
+    result = issue_tokens(
+        backend, pool, client, user, origin=record.origin, new_refresh_token=False
+    )
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+
+def _user_auth(
+    backend: Backend, pool: UserPool, client: AppClient, params: dict[str, str], *, admin: bool
+) -> dict[str, Any]:
+    require_params(params, "USERNAME")
+    username = params["USERNAME"]
+    check_hash(client, params, username, admin=admin)
+    user = lookup_user(pool, client, username)
+    if user is not None:
+        check_state(client, user, password_ok=False)
+    available = available_challenges(pool)
+    preferred = params.get("PREFERRED_CHALLENGE")
+    if preferred == "PASSWORD" and preferred in available:
+        require_params(params, "PASSWORD")
+        return password_sign_in(backend, pool, client, user, params["PASSWORD"])
+    if preferred == "PASSWORD_SRP" and preferred in available:
+        require_params(params, "SRP_A")
+        return srp_challenge(
+            backend, pool, client, user, username, params["SRP_A"], with_session=True
+        )
+    session = open_session(
+        backend, pool, client, "SELECT_CHALLENGE", user.username if user else "", given=username
+    )
+    return {
+        "ChallengeName": "SELECT_CHALLENGE",
+        "Session": session,
+        "ChallengeParameters": {},
+        "AvailableChallenges": available,
+    }
+
+
+def _initiate(
+    backend: Backend,
+    pool: UserPool,
+    client: AppClient,
+    flow: str,
+    params: dict[str, str],
+    *,
+    admin: bool,
+) -> dict[str, Any]:
+    if flow not in (_ADMIN_FLOWS if admin else _USER_FLOWS):
+        raise InvalidParameterException("Initiate Auth method not supported.")
+    check_flow(client, flow, admin=admin)
+    if flow in _PASSWORD_FLOWS:
+        require_params(params, "USERNAME", "PASSWORD")
+        check_hash(client, params, params["USERNAME"], admin=admin)
+        user = lookup_user(pool, client, params["USERNAME"])
+        return password_sign_in(backend, pool, client, user, params["PASSWORD"])
+    if flow == "USER_SRP_AUTH":
+        require_params(params, "USERNAME", "SRP_A")
+        username = params["USERNAME"]
+        check_hash(client, params, username, admin=admin)
+        user = lookup_user(pool, client, username)
+        return srp_challenge(
+            backend, pool, client, user, username, params["SRP_A"], with_session=False
+        )
+    if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        return _refresh(backend, pool, client, params, admin=admin)
+    if flow == "USER_AUTH":
+        return _user_auth(backend, pool, client, params, admin=admin)
+    # CUSTOM_AUTH needs Define/Create/Verify triggers, which this pool cannot have configured yet.
+    raise InvalidParameterException(
+        "Custom auth lambda trigger is not configured for the user pool."
+    )
+
+
+@operation("InitiateAuth")
+def initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, client = client_by_id(backend, request["ClientId"])
+    params = dict(request.get("AuthParameters") or {})
+    return _initiate(backend, pool, client, request["AuthFlow"], params, admin=False)
+
+
+@operation("AdminInitiateAuth")
+def admin_initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    pool = backend.pool(request["UserPoolId"])
+    params = dict(request.get("AuthParameters") or {})
+    return _initiate(backend, pool, client, request["AuthFlow"], params, admin=True)
