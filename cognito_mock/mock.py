@@ -137,6 +137,27 @@ class CognitoMock:
         )
         return client
 
+    # -- tokens ----------------------------------------------------------------------------------
+
+    def jwks(
+        self, pool_id: str, *, region: str | None = None, account_id: str | None = None
+    ) -> dict[str, Any]:
+        """The pool's `/.well-known/jwks.json` document (ID-token and access-token keys)."""
+        from cognito_mock.backend import tokens
+
+        backend = self.backend(region, account_id)
+        with self._lock:
+            return tokens.jwks(backend, backend.pool(pool_id))
+
+    def issuer(
+        self, pool_id: str, *, region: str | None = None, account_id: str | None = None
+    ) -> str:
+        """The `iss` of the pool's tokens (`https://cognito-idp.<region>.amazonaws.com/<poolId>`)."""
+        from cognito_mock.backend import tokens
+
+        backend = self.backend(region, account_id)
+        return tokens.issuer(backend, backend.pool(pool_id))
+
     def intercept(self) -> _Interception:
         """Route every botocore cognito-idp client here, including ones made before; a context
         manager and a decorator."""
