@@ -54,6 +54,25 @@ class UserDirectory:
         # (attribute, folded value) -> user, for values that identify a user at sign-in.
         self.by_alias: dict[tuple[str, str], User] = {}
         self.next_seq = 0
+        # ListUsers' search indexes (owned by user_filters) and the log they catch up from:
+        # `version` counts touches; `changed` holds the users touched since the indexes last
+        # synced (None: rebuild everything); `index_cache` is the index object itself.
+        self.version = 0
+        self.changed: dict[int, User] | None = {}
+        self.index_cache: Any = None
+
+    def touch(self, user: User | None = None) -> None:
+        """Note that `user` (None: any user) was added, removed or changed a searchable value.
+
+        Call after changing a user's attributes, status or enabled flag so ListUsers sees it.
+        """
+        self.version += 1
+        if self.index_cache is None:
+            return  # nothing built yet: the first search builds from scratch
+        if user is None or self.changed is None or len(self.changed) > 1024 + len(self.by_name):
+            self.changed = None
+        else:
+            self.changed[user.seq] = user
 
     def fold(self, value: str) -> str:
         return value if self.case_sensitive else value.lower()
@@ -74,12 +93,14 @@ class UserDirectory:
     def add(self, user: User) -> None:
         self.by_name[self.fold(user.username)] = user
         self.by_sub[user.sub] = user
+        self.touch(user)
 
     def remove(self, user: User) -> None:
         self.by_name.pop(self.fold(user.username), None)
         self.by_sub.pop(user.sub, None)
         for key in [k for k, v in self.by_alias.items() if v is user]:
             del self.by_alias[key]
+        self.touch(user)
 
     def set_alias(self, user: User, attribute: str, value: str | None) -> None:
         """Make `value` (or nothing) the user's alias for `attribute`."""

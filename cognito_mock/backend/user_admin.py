@@ -147,6 +147,7 @@ def admin_set_user_password(backend: Backend, request: dict[str, Any]) -> dict[s
     now = backend.clock.now()
     set_password(pool, user, password, now)
     user.status = "CONFIRMED" if request.get("Permanent") else "FORCE_CHANGE_PASSWORD"
+    pool.users.touch(user)
     user.modified = now
     return {}
 
@@ -161,5 +162,6 @@ def admin_confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str
         )
     user.status = "CONFIRMED"
     user.codes.pop("confirm_sign_up", None)
+    pool.users.touch(user)
     user.modified = backend.clock.now()
     return {}

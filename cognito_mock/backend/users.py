@@ -99,6 +99,7 @@ def index_aliases(pool: UserPool, user: User) -> None:
         if flag and user.attributes.get(flag) != "true":
             value = None  # email / phone aliases only work once verified
         pool.users.set_alias(user, attribute, value)
+    pool.users.touch(user)  # callers re-index after attribute changes: ListUsers must see them
 
 
 def claim_aliases(pool: UserPool, user: User, force: bool) -> None:
@@ -262,6 +263,7 @@ def admin_disable_user(backend: Backend, request: dict[str, Any]) -> dict[str, A
     user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
     user.enabled = False
     user.modified = backend.clock.now()
+    backend.pool(request["UserPoolId"]).users.touch(user)
     return {}
 
 
@@ -270,4 +272,5 @@ def admin_enable_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
     user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
     user.enabled = True
     user.modified = backend.clock.now()
+    backend.pool(request["UserPoolId"]).users.touch(user)
     return {}
