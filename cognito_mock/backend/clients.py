@@ -63,6 +63,7 @@ _STANDARD_SCOPES = frozenset(
     {"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
 )
 _OIDC_SCOPES = ("phone", "email", "profile")  # these need `openid` beside them
+_UNWRITABLE = frozenset({"sub", "email_verified", "phone_number_verified"})
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # token -> (value member, default unit, default seconds, effective range in seconds)
@@ -162,26 +163,18 @@ def _check_url(member: str, url: str) -> None:
 
 
 def _check_attribute_lists(pool: UserPool, settings: dict[str, Any], verb: str) -> None:
-    for name in settings.get("ReadAttributes", []):
-        if pool.schema_attribute(name) is None:
-            raise InvalidParameterException(
-                f"Invalid read attributes specified while {verb} a client"
-            )
-    writes = settings.get("WriteAttributes")
-    if not writes:
-        return
-    for name in writes:
-        # Clients never write sub, developer-only attributes or the verification flags.
-        forbidden = name in ("sub", "email_verified", "phone_number_verified") or name.startswith(
-            "dev:"
-        )
-        if forbidden or pool.schema_attribute(name) is None:
-            raise InvalidParameterException(
-                f"Invalid write attributes specified while {verb} a client"
-            )
-    # Every client can write the pool's required attributes, so a custom list must name them all.
+    reads = settings.get("ReadAttributes", [])
+    if any(pool.schema_attribute(name) is None for name in reads):
+        raise InvalidParameterException(f"Invalid read attributes specified while {verb} a client")
+    writes = settings.get("WriteAttributes", [])
+    # Clients never write sub, developer-only attributes or the verification flags; and as every
+    # client can write the pool's required attributes, a custom list must name them all.
     required = [a["Name"] for a in pool.schema if a.get("Required") and a["Name"] != "sub"]
-    if any(name not in writes for name in required):
+    if writes and (
+        any(name in _UNWRITABLE or name.startswith("dev:") for name in writes)
+        or any(pool.schema_attribute(name) is None for name in writes)
+        or any(name not in writes for name in required)
+    ):
         raise InvalidParameterException(f"Invalid write attributes specified while {verb} a client")
 
 
