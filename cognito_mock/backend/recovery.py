@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_mock.backend.attributes import VERIFIED_FLAG
+from cognito_mock.backend.clients import hides_user_existence
 from cognito_mock.backend.codes import consume_code, issue_code
 from cognito_mock.backend.messages import send_code
 from cognito_mock.backend.passwords import check_password, set_password
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.registry import operation
-from cognito_mock.backend.signup import NOT_FOUND, client_and_pool, hides_users, simulated_delivery
+from cognito_mock.backend.signup import NOT_FOUND, client_and_pool, simulated_delivery
 from cognito_mock.backend.state import Backend
+from cognito_mock.backend.tokens import revoke_all_tokens
 from cognito_mock.errors import (
     CodeMismatchException,
     InvalidParameterException,
@@ -74,7 +76,7 @@ def _simulated(pool: UserPool, username: str) -> dict[str, Any]:
 @operation("ForgotPassword")
 def forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
-    hide = hides_users(client)
+    hide = hides_user_existence(client)
     if user is None:
         if hide:
             return _simulated(pool, request["Username"])
@@ -104,7 +106,7 @@ def forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]
 @operation("ConfirmForgotPassword")
 def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
-    hide = hides_users(client)
+    hide = hides_user_existence(client)
     if user is None:
         if hide:
             raise CodeMismatchException(_MISMATCH)
@@ -122,4 +124,6 @@ def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[s
     # The code reached a verified email/phone, so an UNCONFIRMED user ends CONFIRMED as well.
     user.status = "CONFIRMED"
     user.modified = now
+    # A reset password ends every session: refresh and access tokens issued so far stop working.
+    revoke_all_tokens(backend, pool, user)
     return {}

@@ -11,6 +11,7 @@ from cognito_mock.backend.attributes import (
     looks_like_email,
     looks_like_phone,
 )
+from cognito_mock.backend.clients import client_by_id, hides_user_existence
 from cognito_mock.backend.codes import consume_code, issue_code
 from cognito_mock.backend.messages import send_code, verification_target
 from cognito_mock.backend.outbox import code_delivery
@@ -25,7 +26,6 @@ from cognito_mock.errors import (
     InvalidParameterException,
     LimitExceededException,
     NotAuthorizedException,
-    ResourceNotFoundException,
     ServiceError,
     UserNotFoundException,
 )
@@ -34,7 +34,6 @@ __all__ = [
     "NOT_FOUND",
     "RESEND_LIMIT",
     "client_and_pool",
-    "hides_users",
     "simulated_delivery",
 ]
 
@@ -46,32 +45,14 @@ _MISMATCH = "Invalid verification code provided, please try again."
 _PASSWORDLESS = ("EMAIL_OTP", "SMS_OTP")
 
 
-def _client_by_id(backend: Backend, client_id: str) -> tuple[UserPool, AppClient]:
-    """Fallback until `clients.client_by_id` exists: the mock-wide index, else a scan of pools."""
-    pool_id = (backend.shared.get("client_index") or {}).get(client_id)
-    pool = backend.pools.get(pool_id) if pool_id else None
-    if pool is not None and client_id in pool.clients:
-        return pool, pool.clients[client_id]
-    for pool in backend.pools.values():
-        found = pool.clients.get(client_id)
-        if found is not None:
-            return pool, found
-    raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
-
-
 def client_and_pool(
     backend: Backend, request: dict[str, Any]
 ) -> tuple[UserPool, AppClient, User | None]:
     """The client's pool and client, with SECRET_HASH checked, and the user `Username` names."""
-    pool, client = _client_by_id(backend, request["ClientId"])
+    pool, client = client_by_id(backend, request["ClientId"])
     # The hash is over the Username exactly as sent (alias, email or internal name).
     check_secret_hash(client, request["Username"], request.get("SecretHash"))
     return pool, client, find_user(pool, request["Username"])
-
-
-def hides_users(client: AppClient) -> bool:
-    """PreventUserExistenceErrors=ENABLED: answer unknown users as if they existed."""
-    return client.settings.get("PreventUserExistenceErrors", "LEGACY") == "ENABLED"
 
 
 def simulated_delivery(username: str, preferred: str) -> dict[str, str]:
@@ -125,7 +106,7 @@ def _send_confirmation(
 
 @operation("SignUp")
 def sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool, client = _client_by_id(backend, request["ClientId"])
+    pool, client = client_by_id(backend, request["ClientId"])
     check_secret_hash(client, request["Username"], request.get("SecretHash"))
     admin_only = (pool.settings.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
     if admin_only:
@@ -173,7 +154,7 @@ def _mark_verified(pool: UserPool, user: User, attribute: str | None, force: boo
 def confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
     if user is None:
-        if hides_users(client):
+        if hides_user_existence(client):
             raise CodeMismatchException(_MISMATCH)
         raise UserNotFoundException(NOT_FOUND)
     if user.status != "UNCONFIRMED":
@@ -203,7 +184,7 @@ def _note_resend(user: User, now: float) -> None:
 def resend_confirmation_code(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
     if user is None:
-        if hides_users(client):
+        if hides_user_existence(client):
             preferred = "phone_number" if "phone_number" in pool.auto_verified else "email"
             return {"CodeDeliveryDetails": simulated_delivery(request["Username"], preferred)}
         raise UserNotFoundException(NOT_FOUND)

@@ -9,7 +9,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.records import AppClient, User
+from cognito_mock.backend.records import User
 from cognito_mock.backend.secret_hash import secret_hash
 
 PASSWORD = "Passw0rd!"
@@ -35,29 +35,19 @@ def client(mock: CognitoMock) -> Any:
     return mock.client(config=Config(retries={"total_max_attempts": 1}))
 
 
-def add_client(mock: CognitoMock, pool_id: str, *, secret: bool = False, **settings: Any) -> str:
-    """An app client record in `pool_id` (LEGACY existence errors unless overridden)."""
-    pool = mock.backend().pools[pool_id]
-    now = mock.clock.now()
-    client_id = mock.ids.client_id()
-    secrets = []
-    if secret:
-        secrets = [{"ClientSecretId": f"{client_id}--1", "ClientSecretValue": mock.ids.client_secret(),
-                    "ClientSecretCreateDate": now}]  # fmt: skip
-    pool.clients[client_id] = AppClient(
-        client_id=client_id,
-        pool_id=pool_id,
-        created=now,
-        modified=now,
-        settings={
-            "ClientName": "app",
-            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            "PreventUserExistenceErrors": "LEGACY",
-            **settings,
-        },
-        secrets=secrets,
+def add_client(client: Any, pool_id: str, *, secret: bool = False, **settings: Any) -> str:
+    """An app client of `pool_id` (LEGACY existence errors unless overridden)."""
+    settings.setdefault("ExplicitAuthFlows", ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    settings.setdefault("PreventUserExistenceErrors", "LEGACY")
+    made = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", GenerateSecret=secret, **settings
     )
-    return client_id
+    return str(made["UserPoolClient"]["ClientId"])
+
+
+def secret_of(client: Any, pool_id: str, client_id: str) -> str:
+    got = client.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    return str(got["UserPoolClient"]["ClientSecret"])
 
 
 def new_pool(client: Any, **settings: Any) -> str:
@@ -101,13 +91,13 @@ def pool(client: Any) -> str:
 
 
 @pytest.fixture
-def app(mock: CognitoMock, pool: str) -> str:
-    return add_client(mock, pool)
+def app(client: Any, pool: str) -> str:
+    return add_client(client, pool)
 
 
 @pytest.fixture
-def hidden(mock: CognitoMock, pool: str) -> str:
-    return add_client(mock, pool, PreventUserExistenceErrors="ENABLED")
+def hidden(client: Any, pool: str) -> str:
+    return add_client(client, pool, PreventUserExistenceErrors="ENABLED")
 
 
 def reset_code(mock: CognitoMock, to: str = EMAIL) -> str:
@@ -205,7 +195,7 @@ def test_password_policy_and_history_keep_the_code(client: Any, mock: CognitoMoc
     pool = new_pool(
         client, Policies={"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}}
     )
-    app = add_client(mock, pool)
+    app = add_client(client, pool)
     confirmed_user(client, mock, app)
     client.forgot_password(ClientId=app, Username="alice")
     code = reset_code(mock)
@@ -313,7 +303,7 @@ def test_unknown_client(client: Any) -> None:
 
 def _both_verified(client: Any, mock: CognitoMock, **settings: Any) -> tuple[str, str]:
     pool = new_pool(client, AutoVerifiedAttributes=["email", "phone_number"], **settings)
-    app = add_client(mock, pool)
+    app = add_client(client, pool)
     confirmed_user(client, mock, app, email=EMAIL, phone_number=PHONE)  # verifies the phone
     record(mock, pool, "alice").attributes["email_verified"] = "true"
     return pool, app
@@ -365,7 +355,7 @@ def test_sms_mfa_disqualifies_the_phone_when_configured(client: Any, mock: Cogni
 def test_only_listed_mechanisms_count(client: Any, mock: CognitoMock) -> None:
     setting = {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]}
     pool = new_pool(client, AutoVerifiedAttributes=["phone_number"], AccountRecoverySetting=setting)
-    app = add_client(mock, pool)
+    app = add_client(client, pool)
     confirmed_user(client, mock, app, phone_number=PHONE)
     fails(
         client.forgot_password,
@@ -379,7 +369,7 @@ def test_only_listed_mechanisms_count(client: Any, mock: CognitoMock) -> None:
 def test_admin_only_recovery(client: Any, mock: CognitoMock) -> None:
     setting = {"RecoveryMechanisms": [{"Name": "admin_only", "Priority": 1}]}
     pool = new_pool(client, AccountRecoverySetting=setting)
-    app = add_client(mock, pool)
+    app = add_client(client, pool)
     confirmed_user(client, mock, app)
     sent = len(mock.outbox)
     fails(client.forgot_password, "NotAuthorizedException",
@@ -392,9 +382,8 @@ def test_admin_only_recovery(client: Any, mock: CognitoMock) -> None:
 
 
 def test_secret_hash(client: Any, mock: CognitoMock, pool: str) -> None:
-    app = add_client(mock, pool, secret=True)
-    secret = mock.backend().pools[pool].clients[app].secret
-    assert secret is not None
+    app = add_client(client, pool, secret=True)
+    secret = secret_of(client, pool, app)
     right = secret_hash(secret, "alice", app)
     wrong = secret_hash(secret, "bob", app)
     client.sign_up(ClientId=app, Username="alice", Password=PASSWORD, SecretHash=right,
@@ -426,7 +415,7 @@ def test_email_alias_and_case_insensitive_pool(client: Any, mock: CognitoMock) -
     pool = new_pool(
         client, AliasAttributes=["email"], UsernameConfiguration={"CaseSensitive": False}
     )
-    app = add_client(mock, pool)
+    app = add_client(client, pool)
     confirmed_user(client, mock, app, name="Alice")
     result = client.forgot_password(ClientId=app, Username="SOMEONE@gmail.com")
     assert result["CodeDeliveryDetails"] == EMAIL_DELIVERY
@@ -439,7 +428,7 @@ def test_email_alias_and_case_insensitive_pool(client: Any, mock: CognitoMock) -
 
 def test_unverified_alias_does_not_find_the_user(client: Any, mock: CognitoMock) -> None:
     pool = new_pool(client, AliasAttributes=["email"])
-    app = add_client(mock, pool)
+    app = add_client(client, pool)
     client.sign_up(ClientId=app, Username="alice", Password=PASSWORD,
                    UserAttributes=[{"Name": "email", "Value": EMAIL}])  # fmt: skip
     fails(client.forgot_password, "UserNotFoundException", NOT_FOUND, ClientId=app, Username=EMAIL)
@@ -447,7 +436,7 @@ def test_unverified_alias_does_not_find_the_user(client: Any, mock: CognitoMock)
 
 def test_email_username_pool(client: Any, mock: CognitoMock) -> None:
     pool = new_pool(client, UsernameAttributes=["email"])
-    app = add_client(mock, pool)
+    app = add_client(client, pool)
     client.sign_up(ClientId=app, Username=EMAIL, Password=PASSWORD)
     client.confirm_sign_up(
         ClientId=app, Username=EMAIL, ConfirmationCode=mock.outbox.last_code(EMAIL)

@@ -9,7 +9,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.records import AppClient, User
+from cognito_mock.backend.records import User
 from cognito_mock.backend.secret_hash import secret_hash
 from cognito_mock.backend.signup import RESEND_LIMIT
 
@@ -28,29 +28,19 @@ def client(mock: CognitoMock) -> Any:
     return mock.client(config=Config(retries={"total_max_attempts": 1}))
 
 
-def add_client(mock: CognitoMock, pool_id: str, *, secret: bool = False, **settings: Any) -> str:
-    """An app client record in `pool_id` (LEGACY existence errors unless overridden)."""
-    pool = mock.backend().pools[pool_id]
-    now = mock.clock.now()
-    client_id = mock.ids.client_id()
-    secrets = []
-    if secret:
-        secrets = [{"ClientSecretId": f"{client_id}--1", "ClientSecretValue": mock.ids.client_secret(),
-                    "ClientSecretCreateDate": now}]  # fmt: skip
-    pool.clients[client_id] = AppClient(
-        client_id=client_id,
-        pool_id=pool_id,
-        created=now,
-        modified=now,
-        settings={
-            "ClientName": "app",
-            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            "PreventUserExistenceErrors": "LEGACY",
-            **settings,
-        },
-        secrets=secrets,
+def add_client(client: Any, pool_id: str, *, secret: bool = False, **settings: Any) -> str:
+    """An app client of `pool_id` (LEGACY existence errors unless overridden)."""
+    settings.setdefault("ExplicitAuthFlows", ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    settings.setdefault("PreventUserExistenceErrors", "LEGACY")
+    made = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", GenerateSecret=secret, **settings
     )
-    return client_id
+    return str(made["UserPoolClient"]["ClientId"])
+
+
+def secret_of(client: Any, pool_id: str, client_id: str) -> str:
+    got = client.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    return str(got["UserPoolClient"]["ClientSecret"])
 
 
 def new_pool(client: Any, **settings: Any) -> str:
@@ -85,8 +75,8 @@ def email_pool(client: Any) -> str:
 
 
 @pytest.fixture
-def app(mock: CognitoMock, email_pool: str) -> str:
-    return add_client(mock, email_pool)
+def app(client: Any, email_pool: str) -> str:
+    return add_client(client, email_pool)
 
 
 def sign_up(client: Any, app: str, name: str = "alice", email: str = EMAIL, **kw: Any) -> Any:
@@ -124,7 +114,7 @@ def test_sign_up_sends_a_code_to_the_email(
 
 def test_phone_wins_when_both_are_auto_verified(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(client, AutoVerifiedAttributes=["email", "phone_number"])
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     result = client.sign_up(
         ClientId=app, Username="bob", Password=PASSWORD,
         UserAttributes=[{"Name": "email", "Value": EMAIL}, {"Name": "phone_number", "Value": PHONE}],
@@ -139,7 +129,7 @@ def test_phone_wins_when_both_are_auto_verified(client: Any, mock: CognitoMock) 
 def test_no_auto_verified_attribute_means_no_code(
     client: Any, mock: CognitoMock, pool_id: str
 ) -> None:
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     result = sign_up(client, app)
     assert "CodeDeliveryDetails" not in result
     assert result["UserConfirmed"] is False
@@ -154,9 +144,8 @@ def test_unknown_client(client: Any) -> None:
 def test_secret_hash_is_required_and_checked(
     client: Any, mock: CognitoMock, email_pool: str
 ) -> None:
-    app = add_client(mock, email_pool, secret=True)
-    secret = mock.backend().pools[email_pool].clients[app].secret
-    assert secret is not None
+    app = add_client(client, email_pool, secret=True)
+    secret = secret_of(client, email_pool, app)
     fails(sign_up, "NotAuthorizedException", f"Unable to verify secret hash for client {app}",
           client=client, app=app)  # fmt: skip
     wrong = secret_hash(secret, "someone-else", app)
@@ -170,7 +159,7 @@ def test_secret_hash_is_required_and_checked(
 
 def test_admin_only_pool_refuses_sign_up(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(client, AdminCreateUserConfig={"AllowAdminCreateUserOnly": True})
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     fails(sign_up, "NotAuthorizedException", "SignUp is not permitted for this user pool",
           client=client, app=app)  # fmt: skip
     assert len(mock.backend().pools[pool_id].users) == 0
@@ -197,7 +186,7 @@ def test_password_is_required_without_passwordless_factors(
     pool_id = new_pool(
         client, Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}
     )
-    app2 = add_client(mock, pool_id)
+    app2 = add_client(client, pool_id)
     client.sign_up(
         ClientId=app2, Username="alice", UserAttributes=[{"Name": "email", "Value": EMAIL}]
     )
@@ -205,7 +194,7 @@ def test_password_is_required_without_passwordless_factors(
 
 
 def test_write_attributes_are_respected(client: Any, mock: CognitoMock, email_pool: str) -> None:
-    app = add_client(mock, email_pool, WriteAttributes=["email"])
+    app = add_client(client, email_pool, WriteAttributes=["email"])
     fails(client.sign_up, "NotAuthorizedException", "A client attempted to write unauthorized attribute",
           ClientId=app, Username="alice", Password=PASSWORD,
           UserAttributes=[{"Name": "email", "Value": EMAIL}, {"Name": "name", "Value": "Al"}])  # fmt: skip
@@ -219,7 +208,7 @@ def test_attribute_rules(client: Any, mock: CognitoMock) -> None:
         client, Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True},
                         {"Name": "secret", "AttributeDataType": "String", "DeveloperOnlyAttribute": True}],
     )  # fmt: skip
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     fails(client.sign_up, "InvalidParameterException",
           "Attributes did not conform to the schema: email: The attribute is required",
           ClientId=app, Username="alice", Password=PASSWORD)  # fmt: skip
@@ -248,7 +237,7 @@ def test_case_insensitive_pool(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(
         client, AutoVerifiedAttributes=["email"], UsernameConfiguration={"CaseSensitive": False}
     )
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     sign_up(client, app, name="Alice")
     fails(
         sign_up,
@@ -265,7 +254,7 @@ def test_case_insensitive_pool(client: Any, mock: CognitoMock) -> None:
 
 def test_email_username_pool(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(client, UsernameAttributes=["email"], AutoVerifiedAttributes=["email"])
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     result = client.sign_up(ClientId=app, Username=EMAIL, Password=PASSWORD)
     assert result["CodeDeliveryDetails"]["Destination"] == "s***@g***"
     got = client.admin_get_user(UserPoolId=pool_id, Username=EMAIL)
@@ -283,7 +272,7 @@ def test_email_username_pool(client: Any, mock: CognitoMock) -> None:
 
 def test_email_alias_pool_username_rule(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(client, AliasAttributes=["email"], AutoVerifiedAttributes=["email"])
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     fails(client.sign_up, "InvalidParameterException",
           "Username cannot be of email format, since user pool is configured for email alias.",
           ClientId=app, Username=EMAIL, Password=PASSWORD)  # fmt: skip
@@ -306,7 +295,7 @@ def test_confirm_sign_up(client: Any, mock: CognitoMock, email_pool: str, app: s
 
 def test_confirm_marks_the_phone_it_went_to(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(client, AutoVerifiedAttributes=["email", "phone_number"])
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     client.sign_up(
         ClientId=app, Username="bob", Password=PASSWORD,
         UserAttributes=[{"Name": "email", "Value": EMAIL}, {"Name": "phone_number", "Value": PHONE}],
@@ -361,23 +350,22 @@ def test_code_expires_after_24_hours(
 def test_confirm_unknown_user(client: Any, mock: CognitoMock, email_pool: str, app: str) -> None:
     fails(client.confirm_sign_up, "UserNotFoundException", NOT_FOUND,
           ClientId=app, Username="ghost", ConfirmationCode="123456")  # fmt: skip
-    hidden = add_client(mock, email_pool, PreventUserExistenceErrors="ENABLED")
+    hidden = add_client(client, email_pool, PreventUserExistenceErrors="ENABLED")
     fails(client.confirm_sign_up, "CodeMismatchException",
           MISMATCH,
           ClientId=hidden, Username="ghost", ConfirmationCode="123456")  # fmt: skip
 
 
 def test_confirm_without_a_code_sent(client: Any, mock: CognitoMock, pool_id: str) -> None:
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     sign_up(client, app)
     fails(client.confirm_sign_up, "ExpiredCodeException", EXPIRED,
           ClientId=app, Username="alice", ConfirmationCode="123456")  # fmt: skip
 
 
 def test_confirm_checks_the_secret_hash(client: Any, mock: CognitoMock, email_pool: str) -> None:
-    app = add_client(mock, email_pool, secret=True)
-    secret = mock.backend().pools[email_pool].clients[app].secret
-    assert secret is not None
+    app = add_client(client, email_pool, secret=True)
+    secret = secret_of(client, email_pool, app)
     sign_up(client, app, SecretHash=secret_hash(secret, "alice", app))
     code = mock.outbox.last_code(EMAIL)
     fails(client.confirm_sign_up, "NotAuthorizedException", f"Unable to verify secret hash for client {app}",
@@ -393,7 +381,7 @@ def test_confirm_checks_the_secret_hash(client: Any, mock: CognitoMock, email_po
 
 def test_alias_conflict_at_confirmation(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(client, AliasAttributes=["email"], AutoVerifiedAttributes=["email"])
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     sign_up(client, app, name="first")
     client.confirm_sign_up(
         ClientId=app, Username="first", ConfirmationCode=mock.outbox.last_code(EMAIL)
@@ -445,7 +433,7 @@ def test_resend_voids_the_old_code(
 def test_resend_unknown_user(client: Any, mock: CognitoMock, email_pool: str, app: str) -> None:
     fails(client.resend_confirmation_code, "UserNotFoundException", NOT_FOUND,
           ClientId=app, Username="ghost")  # fmt: skip
-    hidden = add_client(mock, email_pool, PreventUserExistenceErrors="ENABLED")
+    hidden = add_client(client, email_pool, PreventUserExistenceErrors="ENABLED")
     result = client.resend_confirmation_code(ClientId=hidden, Username="ghost@example.com")
     assert result["CodeDeliveryDetails"] == {
         "Destination": "g***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email",
@@ -485,9 +473,8 @@ def test_resend_hourly_limit(
 
 
 def test_resend_checks_the_secret_hash(client: Any, mock: CognitoMock, email_pool: str) -> None:
-    app = add_client(mock, email_pool, secret=True)
-    secret = mock.backend().pools[email_pool].clients[app].secret
-    assert secret is not None
+    app = add_client(client, email_pool, secret=True)
+    secret = secret_of(client, email_pool, app)
     sign_up(client, app, SecretHash=secret_hash(secret, "alice", app))
     sent = len(mock.outbox)
     fails(client.resend_confirmation_code, "NotAuthorizedException",
@@ -503,7 +490,7 @@ def test_resend_checks_the_secret_hash(client: Any, mock: CognitoMock, email_poo
 
 
 def test_resend_without_auto_verification(client: Any, mock: CognitoMock, pool_id: str) -> None:
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     sign_up(client, app)
     fails(client.resend_confirmation_code, "InvalidParameterException", "Auto verification not turned on.",
           ClientId=app, Username="alice")  # fmt: skip
@@ -511,7 +498,7 @@ def test_resend_without_auto_verification(client: Any, mock: CognitoMock, pool_i
 
 def test_resend_in_email_username_pool(client: Any, mock: CognitoMock) -> None:
     pool_id = new_pool(client, UsernameAttributes=["email"], AutoVerifiedAttributes=["email"])
-    app = add_client(mock, pool_id)
+    app = add_client(client, pool_id)
     client.sign_up(ClientId=app, Username=EMAIL, Password=PASSWORD)
     client.resend_confirmation_code(ClientId=app, Username=EMAIL)
     client.confirm_sign_up(
