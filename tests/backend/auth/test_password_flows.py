@@ -249,7 +249,7 @@ def test_mock_call_path_raises_library_errors():
     )["UserPoolClient"]["ClientId"]  # fmt: skip
     from cognito_mock.errors import UserNotFoundException
 
-    with pytest.raises(UserNotFoundException, match="User does not exist."):
+    with pytest.raises(UserNotFoundException, match=r"^User does not exist\.$"):
         mock.call(
             "InitiateAuth", ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": "x", "PASSWORD": "y"},
