@@ -391,20 +391,28 @@ _user = st.fixed_dictionaries(
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     users=st.lists(_user, max_size=14),
     ci_pool=st.booleans(),
-    attribute=st.sampled_from(SEARCHABLE),
-    prefix=st.booleans(),
-    value=_values,
-    pick=st.integers(min_value=0),
+    queries=st.lists(
+        st.tuples(
+            st.booleans(),
+            _values,
+            st.sampled_from(["as is", "taken", "swapcase"]),
+            st.integers(min_value=0),
+        ),
+        min_size=len(SEARCHABLE),
+        max_size=len(SEARCHABLE),
+    ),
     limit=st.integers(min_value=0, max_value=6),
 )
 def test_filter_matches_brute_force(
-    world: World, users: list[dict[str, Any]], ci_pool: bool, attribute: str, prefix: bool,
-    value: str, pick: int, limit: int,
+    world: World, users: list[dict[str, Any]], ci_pool: bool,
+    queries: list[tuple[bool, str, str, int]], limit: int,
 ) -> None:  # fmt: skip
+    """Every searchable attribute is queried against the same population, with a value drawn
+    freely, taken (whole or a prefix) from a user, or taken and then case-swapped."""
     mock = world.mock  # a fresh pool per example; one client for all (clients are slow to make)
     config: dict[str, Any] = {"UsernameConfiguration": {"CaseSensitive": not ci_pool}}
     pool_id = mock.call("CreateUserPool", PoolName="p", **config)["UserPool"]["Id"]
@@ -416,7 +424,7 @@ def test_filter_matches_brute_force(
             continue
         taken.add(username.lower() if ci_pool else username)
         phone = None if spec["given"] is None else f"+1{n:06d}"
-        email = None if spec["email"] is None else f"{spec['email']}@x.y"
+        email = None if spec["email"] is None else f"e{spec['email']}@x.y"
         attrs = {"given_name": spec["given"], "email": email, "preferred_username": spec["pref"],
                  "family_name": spec["pref"], "name": spec["given"], "phone_number": phone}  # fmt: skip
         attrs = {k: v for k, v in attrs.items() if isinstance(v, str)}
@@ -432,9 +440,12 @@ def test_filter_matches_brute_force(
                       Password=PASSWORD, Permanent=True)  # fmt: skip
         model.append({"username": username, "attrs": attrs, "enabled": not spec["disabled"],
                       "status": "CONFIRMED" if spec["confirmed"] else "FORCE_CHANGE_PASSWORD"})  # fmt: skip
-    existing = [v for u in model if (v := raw(u, attribute)) is not None]
-    if existing and pick % 2:
-        value = existing[pick % len(existing)][: pick % 5]  # often a real value or prefix of one
-    flt = f"{attribute} {'^=' if prefix else '='} {quote(value)}"
-    got = list_all(world.client, pool_id, flt, limit=limit)
-    assert got == reference(model, attribute, prefix, value, ci_pool), flt
+    for attribute, (prefix, value, how, pick) in zip(SEARCHABLE, queries, strict=True):
+        existing = [v for u in model if (v := raw(u, attribute)) is not None]
+        if existing and how != "as is":
+            value = existing[pick % len(existing)]
+            value = value[: pick % (len(value) + 1)] if prefix else value
+            value = value.swapcase() if how == "swapcase" else value
+        flt = f"{attribute} {'^=' if prefix else '='} {quote(value)}"
+        got = list_all(world.client, pool_id, flt, limit=limit)
+        assert got == reference(model, attribute, prefix, value, ci_pool), flt
