@@ -197,7 +197,8 @@ class SearchIndex:
 def search_index(directory: UserDirectory) -> SearchIndex:
     """The directory's SearchIndex, created on first use."""
     index = directory.index_cache
-    if not isinstance(index, SearchIndex):
+    # A directory copied wholesale (snapshots) may carry its original's index: never trust that.
+    if not isinstance(index, SearchIndex) or index.directory is not directory:
         index = SearchIndex(directory)
         directory.index_cache = index
     return index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -449,3 +450,18 @@ def test_filter_matches_brute_force(
         flt = f"{attribute} {'^=' if prefix else '='} {quote(value)}"
         got = list_all(world.client, pool_id, flt, limit=limit)
         assert got == reference(model, attribute, prefix, value, ci_pool), flt
+
+
+def test_a_copied_directory_does_not_reuse_its_originals_index(
+    mock: CognitoMock, pool_id: str
+) -> None:
+    for name in ("a", "b"):
+        mock.call("AdminCreateUser", UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+    pool = mock.backend().pool(pool_id)
+    index = user_filters.search_index(pool.users)
+    assert [u.username for _, u in index.scan(None)] == ["a", "b"]
+    twin = copy.copy(pool.users)
+    twin.by_name = {k: v for k, v in pool.users.by_name.items() if k == "a"}
+    twin.by_sub = {u.sub: u for u in twin.by_name.values()}
+    assert twin.index_cache is index
+    assert [u.username for _, u in user_filters.search_index(twin).scan(None)] == ["a"]
