@@ -1,0 +1,122 @@
+"""The HTTP endpoint: AWS JSON 1.1 at `POST /`, CORS for browser SDKs, JWKS and OIDC discovery.
+
+Standard library only (`ThreadingHTTPServer`, HTTP/1.1 keep-alive); every request goes through the
+same `CognitoMock.handle_wire` as the in-process transports, so state and checks are shared.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+from cognito_mock.errors import ServiceError
+from cognito_mock.transports.wire import CONTENT_TYPE, WireResponse
+
+if TYPE_CHECKING:
+    from cognito_mock.mock import CognitoMock
+
+__all__ = ["CognitoHTTPServer", "start_server"]
+
+log = logging.getLogger("cognito_mock.http")
+
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+    "Access-Control-Allow-Headers": (
+        "content-type, x-amz-target, x-amz-user-agent, authorization, x-amz-date, "
+        "x-amz-security-token, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request, "
+        "cache-control"
+    ),
+    "Access-Control-Expose-Headers": "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date",
+    "Access-Control-Max-Age": "86400",
+}
+# SigV4 credential scope: Credential=<key>/<date>/<region>/cognito-idp/aws4_request
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
+_WELL_KNOWN = re.compile(r"^/([\w-]+_[0-9a-zA-Z]+)/\.well-known/(jwks\.json|openid-configuration)$")
+
+
+class CognitoHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], mock: CognitoMock) -> None:
+        super().__init__(address, _Handler)
+        self.mock = mock
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: CognitoHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # one line per call is logged by _send instead
+
+    def _send(self, response: WireResponse, started: float, what: str) -> None:
+        self.send_response(response.status)
+        for key, value in {**response.headers, **_CORS}.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        self.wfile.write(response.body)
+        log.info("%s %d %.1fms", what, response.status, (time.perf_counter() - started) * 1000)
+
+    def _json(self, status: int, payload: Any, started: float, what: str) -> None:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        self._send(WireResponse(status, body, {"Content-Type": "application/json"}), started, what)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_OPTIONS(self) -> None:
+        self._send(WireResponse(200, b"", {}), time.perf_counter(), "OPTIONS")
+
+    def do_POST(self) -> None:
+        started = time.perf_counter()
+        body = self._body()
+        if self.path.split("?", 1)[0] != "/":
+            self._json(404, {"__type": "UnknownOperationException"}, started, f"POST {self.path}")
+            return
+        target = self.headers.get("X-Amz-Target")
+        scope = _SCOPE.search(self.headers.get("Authorization") or "")
+        region = scope.group(1) if scope else self.server.mock.region
+        response = self.server.mock.handle_wire(target, body, region)
+        response.headers.setdefault("Content-Type", CONTENT_TYPE)
+        self._send(response, started, (target or "-").rsplit(".", 1)[-1])
+
+    def do_GET(self) -> None:
+        started = time.perf_counter()
+        match = _WELL_KNOWN.match(self.path.split("?", 1)[0])
+        if match is None:
+            self._json(404, {"message": "Not Found"}, started, f"GET {self.path}")
+            return
+        pool_id, document = match.groups()
+        mock = self.server.mock
+        region = pool_id.split("_", 1)[0]
+        try:
+            if document == "jwks.json":
+                payload = mock.jwks(pool_id, region=region)
+            else:
+                payload = mock.openid_configuration(pool_id, region=region)
+        except ServiceError:
+            self._json(404, {"message": f"User pool {pool_id} does not exist."}, started, "GET")
+            return
+        self._json(200, payload, started, f"GET {document}")
+
+
+def start_server(mock: CognitoMock, host: str = "127.0.0.1", port: int = 0) -> CognitoHTTPServer:
+    """Start serving in a daemon thread; `port=0` picks a free port. Stop with `.shutdown()`."""
+    server = CognitoHTTPServer((host, port), mock)
+    thread = threading.Thread(target=server.serve_forever, name="cognito-mock-http", daemon=True)
+    thread.start()
+    return server
