@@ -17,7 +17,9 @@ from cognito_mock.shapes import operation, schema_document
 from cognito_mock.validation import validate_request, validate_response
 
 
-def median_us(func: Callable[[], Any], rounds: int = 7, number: int = 2000) -> tuple[float, float, float]:
+def median_us(
+    func: Callable[[], Any], rounds: int = 7, number: int = 2000
+) -> tuple[float, float, float]:
     """(median, min, max) microseconds per call over `rounds` batches of `number` calls."""
     samples = []
     for _ in range(rounds):
@@ -77,7 +79,7 @@ def main() -> None:
             fast = median_us(lambda op=op, value=value: validate_response(op, value))
         else:
             fast = median_us(lambda op=op, value=value: validate_request(op, value))
-        slow = median_us(lambda: reference.is_valid(value), rounds=3, number=200)
+        slow = median_us(lambda r=reference, v=value: r.is_valid(v), rounds=3, number=200)
         print(
             f"{label:<28}{fast[0]:>10.2f} ({fast[1]:.2f}-{fast[2]:.2f}){slow[0]:>16.1f}"
             f"{slow[0] / fast[0]:>7.0f}x"

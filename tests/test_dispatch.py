@@ -27,7 +27,9 @@ def swap_handler(monkeypatch: pytest.MonkeyPatch) -> Any:
     return swap
 
 
-def test_a_response_outside_the_model_is_a_contract_violation(mock: CognitoMock, swap_handler: Any) -> None:
+def test_a_response_outside_the_model_is_a_contract_violation(
+    mock: CognitoMock, swap_handler: Any
+) -> None:
     swap_handler("ListUserPools", lambda backend, request: {"UserPools": [{"Id": "bad id"}]})
     with pytest.raises(ContractViolation) as caught:
         mock.call("ListUserPools", MaxResults=10)
@@ -43,7 +45,7 @@ def test_an_undeclared_error_is_a_contract_violation(mock: CognitoMock, swap_han
         raise UserNotFoundException("User does not exist.")
 
     swap_handler("ListUserPools", raises)  # ListUserPools does not declare UserNotFoundException
-    with pytest.raises(ContractViolation, match="raised UserNotFoundException.*does not declare"):
+    with pytest.raises(ContractViolation, match=r"raised UserNotFoundException.*does not declare"):
         mock.call("ListUserPools", MaxResults=10)
 
 
@@ -55,7 +57,9 @@ def test_a_declared_error_passes_through(mock: CognitoMock) -> None:
     assert caught.value.status == 400
 
 
-def test_an_operation_without_output_must_return_nothing(mock: CognitoMock, swap_handler: Any) -> None:
+def test_an_operation_without_output_must_return_nothing(
+    mock: CognitoMock, swap_handler: Any
+) -> None:
     swap_handler("DeleteUserPool", lambda backend, request: {"Echo": 1})
     with pytest.raises(ContractViolation, match="declares no output"):
         mock.call("DeleteUserPool", UserPoolId="us-east-1_a")

@@ -195,7 +195,9 @@ def check_attributes(
 def missing_required(schema: list[dict[str, Any]], values: dict[str, str]) -> None:
     """Raise the service's error if a required attribute has no value."""
     missing = [
-        a["Name"] for a in schema if a.get("Required") and a["Name"] != "sub" and not values.get(a["Name"])
+        a["Name"]
+        for a in schema
+        if a.get("Required") and a["Name"] != "sub" and not values.get(a["Name"])
     ]
     if missing:
         raise InvalidParameterException(

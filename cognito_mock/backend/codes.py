@@ -21,9 +21,7 @@ def _key(purpose: str, attribute: str | None) -> str:
     return f"{purpose}:{attribute}" if purpose == "verify_attribute" else purpose
 
 
-def issue_code(
-    user: User, purpose: str, ids: Ids, now: float, attribute: str | None = None
-) -> str:
+def issue_code(user: User, purpose: str, ids: Ids, now: float, attribute: str | None = None) -> str:
     """A fresh 6-digit code for `purpose`, replacing any pending one."""
     value = ids.digits(6)
     user.codes[_key(purpose, attribute)] = Code(value, now + TTL[purpose], attribute)

@@ -44,7 +44,7 @@ def check_password(pool: UserPool, password: str, user: User | None = None) -> N
         raise InvalidPasswordException(_PREFIX + "Password must have symbol characters")
     history = policy.get("PasswordHistorySize", 0)
     if user is not None and history:
-        recent = ([user.password] if user.password else []) + user.password_history
+        recent = [user.password, *user.password_history] if user.password else user.password_history
         if password in recent[:history]:
             raise PasswordHistoryPolicyViolationException("Password has previously been used")
 
@@ -53,7 +53,7 @@ def set_password(pool: UserPool, user: User, password: str, now: float) -> None:
     """Store a new password, remembering the old one for the history rule."""
     if user.password is not None:
         keep = max(password_policy(pool).get("PasswordHistorySize", 0), 0)
-        user.password_history = ([user.password] + user.password_history)[:keep]
+        user.password_history = [user.password, *user.password_history][:keep]
     user.password = password
     user.password_set = now
 

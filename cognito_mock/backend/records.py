@@ -53,6 +53,8 @@ class UserDirectory:
         self.by_sub: dict[str, User] = {}
         # (attribute, folded value) -> user, for values that identify a user at sign-in.
         self.by_alias: dict[tuple[str, str], User] = {}
+        # (sub, attribute) -> the user's key in by_alias, so changing an alias is O(1).
+        self.alias_keys: dict[tuple[str, str], tuple[str, str]] = {}
         self.next_seq = 0
         # ListUsers' search indexes (owned by user_filters) and the log they catch up from:
         # `version` counts touches; `changed` holds the users touched since the indexes last
@@ -98,16 +100,19 @@ class UserDirectory:
     def remove(self, user: User) -> None:
         self.by_name.pop(self.fold(user.username), None)
         self.by_sub.pop(user.sub, None)
-        for key in [k for k, v in self.by_alias.items() if v is user]:
-            del self.by_alias[key]
+        for attribute in ("email", "phone_number", "preferred_username"):
+            self.set_alias(user, attribute, None)
         self.touch(user)
 
     def set_alias(self, user: User, attribute: str, value: str | None) -> None:
         """Make `value` (or nothing) the user's alias for `attribute`."""
-        for key in [k for k, v in self.by_alias.items() if v is user and k[0] == attribute]:
-            del self.by_alias[key]
+        old = self.alias_keys.pop((user.sub, attribute), None)
+        if old is not None and self.by_alias.get(old) is user:
+            del self.by_alias[old]
         if value:
-            self.by_alias[(attribute, self.fold(value))] = user
+            key = (attribute, self.fold(value))
+            self.by_alias[key] = user
+            self.alias_keys[(user.sub, attribute)] = key
 
 
 @dataclass

@@ -124,6 +124,7 @@ def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[s
     # The code reached a verified email/phone, so an UNCONFIRMED user ends CONFIRMED as well.
     user.status = "CONFIRMED"
     user.modified = now
+    pool.users.touch(user)  # the ListUsers indexes follow status changes
     # A reset password ends every session: refresh and access tokens issued so far stop working.
     revoke_all_tokens(backend, pool, user)
     return {}

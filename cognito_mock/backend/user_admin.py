@@ -70,12 +70,11 @@ def apply_attribute_update(
     for name in to_verify:
         code = issue_code(user, "verify_attribute", backend.ids, now, attribute=name)
         destination = pending.get(name, user.attributes.get(name))
-        deliveries.append(
-            send_code(
-                backend, pool, user, name, code,
-                purpose="verify_attribute", operation=operation_name, destination=destination,
-            )  # fmt: skip
-        )
+        delivery = send_code(
+            backend, pool, user, name, code,
+            purpose="verify_attribute", operation=operation_name, destination=destination,
+        )  # fmt: skip
+        deliveries.append(delivery)
     return deliveries
 
 
@@ -157,9 +156,7 @@ def admin_confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str
     pool = backend.pool(request["UserPoolId"])
     user = require_user(pool, request["Username"])
     if user.status != "UNCONFIRMED":
-        raise NotAuthorizedException(
-            f"User cannot be confirmed. Current status is {user.status}"
-        )
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     user.status = "CONFIRMED"
     user.codes.pop("confirm_sign_up", None)
     pool.users.touch(user)

@@ -61,7 +61,9 @@ def require_user(pool: UserPool, name: str) -> User:
     return user
 
 
-def attribute_list(attributes: dict[str, str], only: list[str] | None = None) -> list[dict[str, str]]:
+def attribute_list(
+    attributes: dict[str, str], only: list[str] | None = None
+) -> list[dict[str, str]]:
     if only is None:
         return [{"Name": k, "Value": v} for k, v in attributes.items()]
     return [{"Name": k, "Value": attributes[k]} for k in only if k in attributes]
@@ -260,10 +262,14 @@ def admin_delete_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
 
 @operation("AdminDisableUser")
 def admin_disable_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
+    from cognito_mock.backend.tokens import revoke_all_tokens  # tokens builds on users
+
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
     user.enabled = False
     user.modified = backend.clock.now()
-    backend.pool(request["UserPoolId"]).users.touch(user)
+    revoke_all_tokens(backend, pool, user)  # the service revokes the user's tokens on disable
+    pool.users.touch(user)
     return {}
 
 

@@ -77,7 +77,9 @@ def _build(parsed: Any, grow: dict[int, int], open_repeats: list[tuple[int, int,
             low, high, item = av
             key = id(item)
             if high is sre.MAXREPEAT or high > low:
-                open_repeats.append((key, (high if high is not sre.MAXREPEAT else 10**6) - low, item))
+                open_repeats.append(
+                    (key, (high if high is not sre.MAXREPEAT else 10**6) - low, item)
+                )
             unit = _build(item, grow, [])
             out.append(unit * (low + grow.get(key, 0)))
         elif op is sre.SUBPATTERN:

@@ -113,8 +113,8 @@ def intercepting(handle: WireHandler, default_region: str) -> Iterator[None]:
     """Route every botocore cognito-idp client to `handle` while active (innermost wins)."""
     with _patch_lock:
         _active.append((handle, default_region))
-        Endpoint._send = _routed_send  # type: ignore[method-assign]
-        RequestSigner.sign = _routed_sign  # type: ignore[method-assign]
+        Endpoint._send = _routed_send
+        RequestSigner.sign = _routed_sign
     saved = {k: os.environ.get(k) for k in _DUMMY_CREDENTIALS}
     if not os.environ.get("AWS_ACCESS_KEY_ID"):
         # Signed operations need some credentials; never reach for real ones.
@@ -130,5 +130,5 @@ def intercepting(handle: WireHandler, default_region: str) -> Iterator[None]:
         with _patch_lock:
             _active.remove((handle, default_region))
             if not _active:
-                Endpoint._send = _original_send  # type: ignore[method-assign]
-                RequestSigner.sign = _original_sign  # type: ignore[method-assign]
+                Endpoint._send = _original_send
+                RequestSigner.sign = _original_sign

@@ -55,7 +55,9 @@ def test_required_custom_attributes_are_refused(client: Any) -> None:
 
 def test_alias_and_username_attributes_are_exclusive(client: Any) -> None:
     with pytest.raises(client.exceptions.InvalidParameterException) as caught:
-        client.create_user_pool(PoolName="x", AliasAttributes=["email"], UsernameAttributes=["email"])
+        client.create_user_pool(
+            PoolName="x", AliasAttributes=["email"], UsernameAttributes=["email"]
+        )
     assert caught.value.response["Error"]["Message"] == (
         "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
     )

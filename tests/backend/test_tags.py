@@ -9,9 +9,7 @@ import pytest
 
 @pytest.fixture
 def arn(client: Any) -> str:
-    return str(
-        client.create_user_pool(PoolName="t", UserPoolTags={"team": "a"})["UserPool"]["Arn"]
-    )
+    return str(client.create_user_pool(PoolName="t", UserPoolTags={"team": "a"})["UserPool"]["Arn"])
 
 
 def test_tag_untag_and_list(client: Any, arn: str) -> None:
@@ -43,9 +41,11 @@ def test_unknown_arns_are_not_found(client: Any, arn: str) -> None:
     ):
         with pytest.raises(client.exceptions.ResourceNotFoundException) as caught:
             call()
-        assert caught.value.response["Error"]["Message"] == f"The resource {missing} does not exist."
+        assert (
+            caught.value.response["Error"]["Message"] == f"The resource {missing} does not exist."
+        )
 
 
 def test_tag_values_are_validated(client: Any, arn: str) -> None:
-    with pytest.raises(client.exceptions.InvalidParameterException, match="tags.k"):
+    with pytest.raises(client.exceptions.InvalidParameterException, match=r"tags\.k"):
         client.tag_resource(ResourceArn=arn, Tags={"k": "v" * 257})

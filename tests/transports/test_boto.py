@@ -82,9 +82,11 @@ def test_intercept_as_decorator_and_nesting(mock: CognitoMock) -> None:
 
     @mock.intercept()
     def make_pool() -> str:
-        return str(boto3.client("cognito-idp", region_name="us-east-1").create_user_pool(
-            PoolName="decorated"
-        )["UserPool"]["Id"])
+        return str(
+            boto3.client("cognito-idp", region_name="us-east-1").create_user_pool(
+                PoolName="decorated"
+            )["UserPool"]["Id"]
+        )
 
     pool_id = make_pool()
     assert mock.call("DescribeUserPool", UserPoolId=pool_id)["UserPool"]["Name"] == "decorated"
@@ -94,7 +96,9 @@ def test_intercept_as_decorator_and_nesting(mock: CognitoMock) -> None:
 
 
 def test_wire_errors_for_malformed_requests(mock: CognitoMock) -> None:
-    bad_json = mock.handle_wire("AWSCognitoIdentityProviderService.ListUserPools", b"{", "us-east-1")
+    bad_json = mock.handle_wire(
+        "AWSCognitoIdentityProviderService.ListUserPools", b"{", "us-east-1"
+    )
     assert bad_json.status == 400
     assert json.loads(bad_json.body)["__type"] == "SerializationException"
     unknown = mock.handle_wire("AWSCognitoIdentityProviderService.Nope", b"{}", "us-east-1")
