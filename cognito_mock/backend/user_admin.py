@@ -151,6 +151,34 @@ def admin_set_user_password(backend: Backend, request: dict[str, Any]) -> dict[s
     return {}
 
 
+@operation("AdminResetUserPassword")
+def admin_reset_user_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    from cognito_mock.backend.recovery import recovery_attribute  # recovery builds on this module
+    from cognito_mock.backend.tokens import revoke_all_tokens
+
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
+    if user.status == "FORCE_CHANGE_PASSWORD":
+        raise NotAuthorizedException("User password cannot be reset in the current state.")
+    attribute = recovery_attribute(pool, user)
+    if attribute is None:
+        raise InvalidParameterException(
+            "Cannot reset password for the user as there is no registered/verified email or "
+            "phone_number"
+        )
+    now = backend.clock.now()
+    code = issue_code(user, "forgot_password", backend.ids, now)
+    send_code(
+        backend, pool, user, attribute, code,
+        purpose="forgot_password", operation="AdminResetUserPassword",
+    )  # fmt: skip
+    user.status = "RESET_REQUIRED"
+    user.modified = now
+    revoke_all_tokens(backend, pool, user)  # the old password and its sessions stop working
+    pool.users.touch(user)
+    return {}
+
+
 @operation("AdminConfirmSignUp")
 def admin_confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(request["UserPoolId"])

@@ -1,0 +1,232 @@
+"""Admin changes to users: attributes and their verification rules, custom attributes, passwords,
+reset and confirmation — each through boto3, both ways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cognito_mock import CognitoMock, ManualClock
+
+
+def _error(caught: Any) -> tuple[str, str]:
+    error = caught.value.response["Error"]
+    return error["Code"], error["Message"]
+
+
+@pytest.fixture
+def alias_pool(client: Any) -> str:
+    return str(
+        client.create_user_pool(
+            PoolName="alias", AliasAttributes=["email"], AutoVerifiedAttributes=["email"]
+        )["UserPool"]["Id"]
+    )
+
+
+def _user(client: Any, pool_id: str, name: str, *attrs: tuple[str, str]) -> None:
+    client.admin_create_user(
+        UserPoolId=pool_id,
+        Username=name,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": k, "Value": v} for k, v in attrs],
+    )
+
+
+def _attrs(client: Any, pool_id: str, name: str) -> dict[str, str]:
+    found = client.admin_get_user(UserPoolId=pool_id, Username=name)["UserAttributes"]
+    return {a["Name"]: a["Value"] for a in found}
+
+
+def test_changing_an_email_unverifies_it_and_sends_a_code(
+    client: Any, mock: CognitoMock, alias_pool: str
+) -> None:
+    _user(client, alias_pool, "ann", ("email", "ann@example.com"), ("email_verified", "true"))
+    assert client.admin_get_user(UserPoolId=alias_pool, Username="ann@example.com")
+    client.admin_update_user_attributes(
+        UserPoolId=alias_pool, Username="ann", UserAttributes=[{"Name": "email", "Value": "a@b.io"}]
+    )
+    attrs = _attrs(client, alias_pool, "ann")
+    assert attrs["email"] == "a@b.io" and attrs["email_verified"] == "false"
+    message = mock.outbox.last("a@b.io")
+    assert message.purpose == "verify_attribute" and message.code and len(message.code) == 6
+    # An unverified email is no alias: neither the old nor the new address finds her.
+    for alias in ("ann@example.com", "a@b.io"):
+        with pytest.raises(client.exceptions.UserNotFoundException):
+            client.admin_get_user(UserPoolId=alias_pool, Username=alias)
+
+
+def test_verified_alias_taken_by_another_user(client: Any, alias_pool: str) -> None:
+    _user(client, alias_pool, "ann", ("email", "x@example.com"), ("email_verified", "true"))
+    _user(client, alias_pool, "bob", ("email", "bob@example.com"))
+    with pytest.raises(client.exceptions.AliasExistsException) as caught:
+        client.admin_update_user_attributes(
+            UserPoolId=alias_pool,
+            Username="bob",
+            UserAttributes=[
+                {"Name": "email", "Value": "x@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+    assert _error(caught)[1] == "An account with the email already exists."
+    assert _attrs(client, alias_pool, "bob")["email"] == "bob@example.com"  # unchanged
+
+
+def test_require_verification_before_update_keeps_the_old_value(
+    client: Any, mock: CognitoMock
+) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="p",
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )["UserPool"]["Id"]
+    _user(client, pool_id, "ann", ("email", "old@example.com"), ("email_verified", "true"))
+    client.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="ann", UserAttributes=[{"Name": "email", "Value": "new@x.io"}]
+    )
+    attrs = _attrs(client, pool_id, "ann")
+    assert attrs["email"] == "old@example.com" and attrs["email_verified"] == "true"
+    assert mock.outbox.last("new@x.io").purpose == "verify_attribute"
+
+
+def test_attribute_rules(client: Any, pool_id: str) -> None:
+    _user(client, pool_id, "ann")
+    cases = [
+        ([{"Name": "custom:nope", "Value": "x"}],
+         "Attributes did not conform to the schema: custom:nope: Attribute does not exist in the schema."),
+        ([{"Name": "email", "Value": "not-an-email"}], "Invalid email address format."),
+        ([{"Name": "phone_number", "Value": "555-1234"}], "Invalid phone number format."),
+        ([{"Name": "email_verified", "Value": "true"}],
+         "email_verified cannot be set to true without a value for email."),
+        ([{"Name": "birthdate", "Value": "1999"}],
+         "Attributes did not conform to the schema: birthdate: String must be no shorter than 10 characters"),
+    ]  # fmt: skip
+    for attributes, message in cases:
+        with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+            client.admin_update_user_attributes(
+                UserPoolId=pool_id, Username="ann", UserAttributes=attributes
+            )
+        assert _error(caught) == ("InvalidParameterException", message)
+    assert set(_attrs(client, pool_id, "ann")) == {"sub"}
+
+
+def test_custom_attributes_added_then_used_and_limits(client: Any, pool_id: str) -> None:
+    client.add_custom_attributes(
+        UserPoolId=pool_id,
+        CustomAttributes=[
+            {"Name": "team", "AttributeDataType": "String",
+             "StringAttributeConstraints": {"MaxLength": "5"}},
+            {"Name": "level", "AttributeDataType": "Number",
+             "NumberAttributeConstraints": {"MinValue": "1", "MaxValue": "3"}},
+        ],
+    )  # fmt: skip
+    _user(client, pool_id, "ann", ("custom:team", "blue"), ("custom:level", "2"))
+    assert _attrs(client, pool_id, "ann")["custom:team"] == "blue"
+    for name, value in (("custom:team", "purple"), ("custom:level", "4"), ("custom:level", "x")):
+        with pytest.raises(client.exceptions.InvalidParameterException):
+            client.admin_update_user_attributes(
+                UserPoolId=pool_id, Username="ann", UserAttributes=[{"Name": name, "Value": value}]
+            )
+    with pytest.raises(client.exceptions.InvalidParameterException, match="already has name"):
+        client.add_custom_attributes(
+            UserPoolId=pool_id, CustomAttributes=[{"Name": "team", "AttributeDataType": "String"}]
+        )
+
+
+def test_delete_attributes(client: Any) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="p", Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True}]
+    )["UserPool"]["Id"]
+    _user(client, pool_id, "ann", ("email", "a@b.io"), ("name", "Ann"), ("email_verified", "true"))
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+        client.admin_delete_user_attributes(
+            UserPoolId=pool_id, Username="ann", UserAttributeNames=["name", "email"]
+        )
+    assert (
+        _error(caught)[1] == "Invalid user attributes: email: Required attribute cannot be deleted."
+    )
+    assert _attrs(client, pool_id, "ann")["name"] == "Ann"  # nothing deleted
+    client.admin_delete_user_attributes(
+        UserPoolId=pool_id, Username="ann", UserAttributeNames=["name"]
+    )
+    assert "name" not in _attrs(client, pool_id, "ann")
+
+
+def test_set_password_permanent_and_temporary(client: Any, pool_id: str) -> None:
+    _user(client, pool_id, "ann")
+    with pytest.raises(client.exceptions.InvalidPasswordException) as caught:
+        client.admin_set_user_password(UserPoolId=pool_id, Username="ann", Password="short")
+    assert _error(caught)[1] == "Password did not conform with policy: Password not long enough"
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ann", Password="Passw0rd!", Permanent=True
+    )
+    assert client.admin_get_user(UserPoolId=pool_id, Username="ann")["UserStatus"] == "CONFIRMED"
+    client.admin_set_user_password(UserPoolId=pool_id, Username="ann", Password="Passw0rd!2")
+    status = client.admin_get_user(UserPoolId=pool_id, Username="ann")["UserStatus"]
+    assert status == "FORCE_CHANGE_PASSWORD"
+
+
+def test_password_history(client: Any) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="p", Policies={"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}}
+    )["UserPool"]["Id"]
+    _user(client, pool_id, "ann")
+    for password in ("Passw0rd!1", "Passw0rd!2"):
+        client.admin_set_user_password(
+            UserPoolId=pool_id, Username="ann", Password=password, Permanent=True
+        )
+    with pytest.raises(client.exceptions.PasswordHistoryPolicyViolationException):
+        client.admin_set_user_password(
+            UserPoolId=pool_id, Username="ann", Password="Passw0rd!1", Permanent=True
+        )
+
+
+def test_reset_password_sends_a_code_and_requires_reset(
+    client: Any, mock: CognitoMock, pool_id: str, clock: ManualClock
+) -> None:
+    _user(client, pool_id, "ann", ("email", "ann@example.com"), ("email_verified", "true"))
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ann", Password="Passw0rd!", Permanent=True
+    )
+    client.admin_reset_user_password(UserPoolId=pool_id, Username="ann")
+    assert (
+        client.admin_get_user(UserPoolId=pool_id, Username="ann")["UserStatus"] == "RESET_REQUIRED"
+    )
+    message = mock.outbox.last("ann@example.com")
+    assert (message.purpose, message.operation) == ("forgot_password", "AdminResetUserPassword")
+
+
+def test_reset_password_refusals(client: Any, pool_id: str) -> None:
+    _user(client, pool_id, "temp", ("email", "t@example.com"), ("email_verified", "true"))
+    with pytest.raises(client.exceptions.NotAuthorizedException) as caught:
+        client.admin_reset_user_password(UserPoolId=pool_id, Username="temp")
+    assert _error(caught)[1] == "User password cannot be reset in the current state."
+    _user(client, pool_id, "nochannel", ("email", "n@example.com"))
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="nochannel", Password="Passw0rd!", Permanent=True
+    )
+    with pytest.raises(client.exceptions.InvalidParameterException, match="no registered/verified"):
+        client.admin_reset_user_password(UserPoolId=pool_id, Username="nochannel")
+    status = client.admin_get_user(UserPoolId=pool_id, Username="nochannel")["UserStatus"]
+    assert status == "CONFIRMED"
+
+
+def test_admin_confirm_sign_up(client: Any, pool_id: str, mock: CognitoMock) -> None:
+    _user(client, pool_id, "ann")
+    mock.backend().pools[pool_id].users.get("ann").status = "UNCONFIRMED"  # as after SignUp
+    client.admin_confirm_sign_up(UserPoolId=pool_id, Username="ann")
+    assert client.admin_get_user(UserPoolId=pool_id, Username="ann")["UserStatus"] == "CONFIRMED"
+    with pytest.raises(client.exceptions.NotAuthorizedException) as caught:
+        client.admin_confirm_sign_up(UserPoolId=pool_id, Username="ann")
+    assert _error(caught)[1] == "User cannot be confirmed. Current status is CONFIRMED"
+
+
+def test_disable_blocks_and_enable_restores(client: Any, pool_id: str) -> None:
+    _user(client, pool_id, "ann")
+    client.admin_disable_user(UserPoolId=pool_id, Username="ann")
+    assert client.admin_get_user(UserPoolId=pool_id, Username="ann")["Enabled"] is False
+    client.admin_enable_user(UserPoolId=pool_id, Username="ann")
+    assert client.admin_get_user(UserPoolId=pool_id, Username="ann")["Enabled"] is True
+    with pytest.raises(client.exceptions.UserNotFoundException) as caught:
+        client.admin_disable_user(UserPoolId=pool_id, Username="nobody")
+    assert _error(caught)[1] == "User does not exist."
