@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from cognito_mock.clock import ManualClock, SystemClock
-from cognito_mock.errors import (
-    CognitoMockError,
-    ContractViolation,
-    OperationNotImplementedError,
-    ServiceError,
-)
-from cognito_mock.mock import CognitoMock
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cognito_mock.clock import ManualClock, SystemClock
+    from cognito_mock.errors import (
+        CognitoMockError,
+        ContractViolation,
+        OperationNotImplementedError,
+        ServiceError,
+    )
+    from cognito_mock.mock import CognitoMock
 
 __all__ = [
     "CognitoMock",
@@ -21,3 +25,28 @@ __all__ = [
     "SystemClock",
 ]
 __version__ = "0.1.0"
+
+# Imported on first use (PEP 562): the pytest plugin loads this package in every pytest run, and
+# must not pay for botocore and the handlers unless a test uses a fixture.
+_HOMES = {
+    "CognitoMock": "cognito_mock.mock",
+    "CognitoMockError": "cognito_mock.errors",
+    "ContractViolation": "cognito_mock.errors",
+    "ManualClock": "cognito_mock.clock",
+    "OperationNotImplementedError": "cognito_mock.errors",
+    "ServiceError": "cognito_mock.errors",
+    "SystemClock": "cognito_mock.clock",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'cognito_mock' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -13,6 +13,7 @@ from cognito_mock.backend.outbox import Outbox
 from cognito_mock.backend.state import Backend
 from cognito_mock.clock import Clock, ManualClock, SystemClock
 from cognito_mock.errors import ServiceError
+from cognito_mock.faults import Faults
 from cognito_mock.ids import Ids
 from cognito_mock.shapes import operation as operation_spec
 from cognito_mock.transports import boto, native, wire
@@ -44,7 +45,10 @@ class CognitoMock:
         self.account_id = account_id
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.ids = Ids(seed)
+        self.seed = seed
         self.validate = validate
+        # Injected errors and latency (`mock.faults.fail("AdminGetUser", times=2)`); see faults.py.
+        self.faults = Faults(seed)
         self._lock = threading.RLock()
         self._backends: dict[tuple[str, str], Backend] = {}
         self._shared: dict[str, Any] = {}
@@ -82,6 +86,24 @@ class CognitoMock:
             backend.clock = clock
         return clock
 
+    def reset(self, *, seed: int | str | None = None, clock: Clock | None = None) -> None:
+        """Forget every pool, user, message and fault, as a fresh mock would, but keep serving:
+        the public URL and issuer setting survive. `seed` reseeds ids and faults; `clock` replaces
+        the clock (the current one is kept by default)."""
+        with self._lock:
+            self._backends.clear()
+            keep: dict[str, Any] = {
+                k: self._shared[k] for k in ("issuer_base", "outbox") if k in self._shared
+            }
+            self._shared.clear()
+            self._shared.update(keep)
+            self.outbox.clear()  # the same object, so references taken before stay live
+            self.ids = Ids(seed)
+            self.seed = seed
+            self.faults.reset(seed)
+            if clock is not None:
+                self.clock = clock
+
     @property
     def outbox(self) -> Outbox:
         """Every email and SMS the service would have sent, oldest first."""
@@ -108,7 +130,11 @@ class CognitoMock:
         if spec is not None:
             request = native.to_wire(spec.input, request)
         result = dispatch.invoke(
-            self.backend(region, account_id), operation, request, validate=self.validate
+            self.backend(region, account_id),
+            operation,
+            request,
+            validate=self.validate,
+            fault=self.faults,
         )
         if spec is not None and spec.output is not None:
             result = native.from_wire(spec.output, result)
@@ -122,7 +148,7 @@ class CognitoMock:
         try:
             operation, params = wire.decode_request(target, body)
             result = dispatch.invoke(
-                self.backend(region), operation, params, validate=self.validate
+                self.backend(region), operation, params, validate=self.validate, fault=self.faults
             )
         except (ServiceError, wire.WireError) as error:
             return wire.encode_error(error, request_id)
