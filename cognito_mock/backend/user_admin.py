@@ -16,12 +16,28 @@ from cognito_mock.backend.passwords import check_password, set_password
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
-from cognito_mock.backend.users import claim_aliases, index_aliases, require_user
-from cognito_mock.errors import InvalidParameterException, NotAuthorizedException
+from cognito_mock.backend.users import ALIAS_EXISTS, claim_aliases, index_aliases, require_user
+from cognito_mock.errors import (
+    AliasExistsException,
+    InvalidParameterException,
+    NotAuthorizedException,
+)
 
-__all__ = ["apply_attribute_update"]
+__all__ = ["apply_attribute_update", "check_identifiers", "delete_attributes"]
 
 MAX_CUSTOM_ATTRIBUTES = 50
+
+
+def check_identifiers(pool: UserPool, probe: User) -> None:
+    """Raise AliasExistsException if `probe` (a user with prospective attributes) would take a
+    username attribute or a verified alias value another user holds. Changes nothing."""
+    for attribute in pool.username_attributes:
+        # Username attributes are unique whether verified or not.
+        value = probe.attributes.get(attribute)
+        owner = pool.users.alias_owner(attribute, value) if value else None
+        if owner is not None and owner.sub != probe.sub:
+            raise AliasExistsException(ALIAS_EXISTS[attribute])
+    claim_aliases(pool, probe, force=False)
 
 
 def apply_attribute_update(
@@ -60,7 +76,7 @@ def apply_attribute_update(
                 f"{VERIFIED_FLAG[name]} cannot be set to true without a value for {name}."
             )
     probe = User(**{**user.__dict__, "attributes": updated})
-    claim_aliases(pool, probe, force=False)  # raises AliasExistsException before any change
+    check_identifiers(pool, probe)  # raises AliasExistsException before any change
     now = backend.clock.now()
     user.attributes = updated
     user.pending.update(pending)
@@ -78,22 +94,9 @@ def apply_attribute_update(
     return deliveries
 
 
-@operation("AdminUpdateUserAttributes")
-def admin_update_user_attributes(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool = backend.pool(request["UserPoolId"])
-    user = require_user(pool, request["Username"])
-    values = check_attributes(
-        pool.schema, request["UserAttributes"], developer=True, creating=False
-    )
-    apply_attribute_update(backend, pool, user, values, operation_name="AdminUpdateUserAttributes")
-    return {}
-
-
-@operation("AdminDeleteUserAttributes")
-def admin_delete_user_attributes(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool = backend.pool(request["UserPoolId"])
-    user = require_user(pool, request["Username"])
-    names = request["UserAttributeNames"]
+def delete_attributes(backend: Backend, pool: UserPool, user: User, names: list[str]) -> None:
+    """Remove the named attributes (with their verification flags and pending values); raises
+    before changing anything if one is unknown, required or immutable."""
     for name in names:
         entry = pool.schema_attribute(name)
         if entry is None or name == "sub":
@@ -115,6 +118,24 @@ def admin_delete_user_attributes(backend: Backend, request: dict[str, Any]) -> d
             user.pending.pop(name, None)
     user.modified = backend.clock.now()
     index_aliases(pool, user)
+
+
+@operation("AdminUpdateUserAttributes")
+def admin_update_user_attributes(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
+    values = check_attributes(
+        pool.schema, request["UserAttributes"], developer=True, creating=False
+    )
+    apply_attribute_update(backend, pool, user, values, operation_name="AdminUpdateUserAttributes")
+    return {}
+
+
+@operation("AdminDeleteUserAttributes")
+def admin_delete_user_attributes(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
+    delete_attributes(backend, pool, user, request["UserAttributeNames"])
     return {}
 
 
