@@ -225,17 +225,8 @@ def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
 @operation("AdminGetUser")
 def admin_get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
-    result: dict[str, Any] = {
-        "Username": user.username,
-        "UserAttributes": attribute_list(user.attributes),
-        "UserCreateDate": user.created,
-        "UserLastModifiedDate": user.modified,
-        "Enabled": user.enabled,
-        "UserStatus": user.status,
-    }
-    options = _mfa_options(user)
-    if options:
-        result["MFAOptions"] = options
+    result = user_type(user)
+    result["UserAttributes"] = result.pop("Attributes")  # the same view under AdminGetUser's name
     settings = user.mfa.get("enabled")
     if settings:
         result["UserMFASettingList"] = list(settings)
