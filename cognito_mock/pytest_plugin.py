@@ -1,32 +1,519 @@
-"""pytest plugin (entry point `pytest11`): fixtures giving each test a fresh, isolated Cognito fake.
+"""pytest plugin (entry point `pytest11`): `cognito_*` fixtures, the `cognito` marker, `--cognito-mock-*`.
 
-Nothing heavy is imported until a fixture is used.
+Imports only pytest at load time; the mock, botocore and boto3 are imported when a fixture runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import base64
+import hashlib
+import hmac
+import itertools
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from cognito_mock.backend.outbox import Outbox
+    from cognito_mock.clock import ManualClock
     from cognito_mock.mock import CognitoMock
+    from cognito_mock.transports.http import CognitoHTTPServer
 
-__all__ = ["cognito_client", "cognito_mock"]
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "CognitoMockConfig",
+    "CognitoMockTeardownWarning",
+    "CognitoServer",
+    "CognitoUser",
+    "CognitoUserPool",
+    "UserFactory",
+    "UserPoolFactory",
+    "cognito_client",
+    "cognito_clock",
+    "cognito_mock",
+    "cognito_mock_config",
+    "cognito_outbox",
+    "cognito_server",
+    "cognito_server_session",
+    "cognito_user",
+    "cognito_user_pool",
+]
+
+DEFAULT_PASSWORD = (
+    "Test-Passw0rd!"  # meets the default policy: 8+ chars, upper, lower, digit, symbol
+)
+_FLOWS = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+]
+_MARKER_KEYS = ("region", "account_id", "validate", "seed")
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+class CognitoMockTeardownWarning(UserWarning):
+    """A cognito-mock teardown problem reported as a warning because the test had already failed."""
+
+
+@dataclass(frozen=True)
+class CognitoMockConfig:
+    """How `cognito_mock` is built; `seed=None` draws from the OS (ids and faults do not replay)."""
+
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    validate: bool = True
+    seed: int | str | None = None
+
+
+# -- configuration ----------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cognito-mock", "cognito-mock (in-memory Amazon Cognito user pools)")
+    group.addoption("--cognito-mock-region", default=None, help="region of cognito_mock")
+    group.addoption("--cognito-mock-account-id", default=None, help="account id of cognito_mock")
+    group.addoption(
+        "--cognito-mock-seed",
+        default=None,
+        help="seed of every cognito_mock ('random' for OS randomness; default: one per test id)",
+    )
+    group.addoption(
+        "--cognito-mock-no-validate",
+        action="store_true",
+        default=False,
+        help="turn off the model checks of requests and responses",
+    )
+    parser.addini("cognito_mock_region", "region of cognito_mock", default="")
+    parser.addini("cognito_mock_account_id", "account id of cognito_mock", default="")
+    parser.addini("cognito_mock_seed", "seed of cognito_mock ('random': OS)", default="")
+    parser.addini("cognito_mock_validate", "check requests/responses", type="bool", default=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "cognito(region=None, account_id=None, validate=None, seed=None): configure the "
+        "cognito_mock fixture for this test (overrides --cognito-mock-* and ini options)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    base, per_test = _session_config(config)
+    seed = "per test" if per_test else base.seed
+    return f"cognito-mock: region={base.region} validate={base.validate} seed={seed}"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Kept so teardown can tell whether the test already failed (and then not add its own error).
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+def _parse_seed(text: str | None) -> Any:
+    if text is None or text == "":
+        return None  # not given here: fall through to the next source
+    if text.lower() in ("random", "none"):
+        return "random"
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def _session_config(config: pytest.Config) -> tuple[CognitoMockConfig, bool]:
+    """Command line over ini over defaults (the marker is applied per test); and whether the
+    seed is left to be derived per test."""
+    default = CognitoMockConfig()
+    region = config.getoption("cognito_mock_region") or config.getini("cognito_mock_region")
+    account = config.getoption("cognito_mock_account_id") or config.getini(
+        "cognito_mock_account_id"
+    )
+    seed = _parse_seed(config.getoption("cognito_mock_seed"))
+    if seed is None:
+        seed = _parse_seed(config.getini("cognito_mock_seed"))
+    no_validate = config.getoption("cognito_mock_no_validate")
+    merged = replace(
+        default,
+        region=region or default.region,
+        account_id=account or default.account_id,
+        validate=False if no_validate else bool(config.getini("cognito_mock_validate")),
+        seed=None if seed in (None, "random") else seed,
+    )
+    return merged, seed is None
 
 
 @pytest.fixture
-def cognito_mock() -> Iterator[CognitoMock]:
-    """A fresh CognitoMock with every botocore cognito-idp client routed to it."""
+def cognito_mock_config(request: pytest.FixtureRequest) -> CognitoMockConfig:
+    """The settings of this test's mock: `@pytest.mark.cognito(...)` > command line > ini > defaults.
+
+    Override it in a conftest to configure every mock below that directory."""
+    base, per_test = _session_config(request.config)
+    given: dict[str, Any] = {}
+    for marker in request.node.iter_markers("cognito"):  # closest first: a test beats its class
+        if marker.args:
+            raise pytest.UsageError("@pytest.mark.cognito takes keyword arguments only")
+        unknown = set(marker.kwargs) - set(_MARKER_KEYS)
+        if unknown:
+            raise pytest.UsageError(
+                f"@pytest.mark.cognito got unknown {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(_MARKER_KEYS)}"
+            )
+        for key, value in marker.kwargs.items():
+            given.setdefault(key, value)
+    if per_test and "seed" not in given:
+        given["seed"] = request.node.nodeid  # reproducible, and different for every test
+    return replace(base, **given)
+
+
+# -- the mock ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cognito_clock() -> ManualClock:
+    """The manual clock the mock reads (starting at the real time); advance it instead of sleeping."""
+    from cognito_mock.clock import ManualClock
+
+    return ManualClock()
+
+
+@pytest.fixture
+def cognito_mock(
+    request: pytest.FixtureRequest,
+    cognito_mock_config: CognitoMockConfig,
+    cognito_clock: ManualClock,
+) -> Iterator[CognitoMock]:
+    """A fresh CognitoMock on `cognito_clock`, every botocore cognito-idp client routed to it and
+    dummy AWS credentials in the environment; all restored afterwards."""
     from cognito_mock.mock import CognitoMock
 
-    mock = CognitoMock()
-    with mock.intercept():
+    config = cognito_mock_config
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            env.setenv(name, "testing")  # never real credentials, whatever the shell has
+        env.setenv("AWS_DEFAULT_REGION", config.region)
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            env.delenv(name, raising=False)  # a named profile would outrank nothing, or not exist
+        mock = CognitoMock(
+            region=config.region,
+            account_id=config.account_id,
+            clock=cognito_clock,
+            seed=config.seed,
+            validate=config.validate,
+        )
+        interception = mock.intercept()
+        interception.__enter__()
         yield mock
+        _guarded(request, "cognito_mock", lambda: interception.__exit__(None, None, None))
 
 
 @pytest.fixture
 def cognito_client(cognito_mock: CognitoMock) -> Any:
     """A boto3 cognito-idp client answered by `cognito_mock`."""
     return cognito_mock.client()
+
+
+@pytest.fixture
+def cognito_outbox(cognito_mock: CognitoMock) -> Outbox:
+    """Every email and SMS `cognito_mock` would have sent (codes, temporary passwords)."""
+    return cognito_mock.outbox
+
+
+def _guarded(request: pytest.FixtureRequest, what: str, teardown: Callable[[], None]) -> None:
+    """Run `teardown`; if the test already failed, a teardown error becomes a warning instead of
+    a second error that buries the real one."""
+    try:
+        teardown()
+    except Exception as error:
+        reports = request.node.stash.get(_REPORTS, {})
+        if not any(report.failed for report in reports.values()):
+            raise
+        warnings.warn(
+            f"{what} teardown failed after the test had failed: {error!r}",
+            CognitoMockTeardownWarning,
+            stacklevel=1,
+        )
+
+
+# -- pools and users --------------------------------------------------------------------------------
+
+
+@dataclass
+class CognitoUserPool:
+    """A pool and one app client made by `cognito_user_pool`."""
+
+    id: str
+    arn: str
+    name: str
+    region: str
+    client_id: str
+    client_secret: str | None
+    details: dict[str, Any]  # CreateUserPool's UserPool
+    client_details: dict[str, Any]  # CreateUserPoolClient's UserPoolClient
+    mock: CognitoMock = field(repr=False)
+
+
+@dataclass
+class CognitoUser:
+    """A CONFIRMED user with a known password, made by `cognito_user`."""
+
+    username: str
+    password: str
+    sub: str
+    attributes: dict[str, str]
+    pool_id: str
+    client_id: str
+    client_secret: str | None
+    region: str
+    mock: CognitoMock = field(repr=False)
+
+    @property
+    def secret_hash(self) -> str | None:
+        """SECRET_HASH for this user and client, or None when the client has no secret."""
+        if self.client_secret is None:
+            return None
+        digest = hmac.new(
+            self.client_secret.encode(), (self.username + self.client_id).encode(), hashlib.sha256
+        ).digest()
+        return base64.b64encode(digest).decode()
+
+    @property
+    def auth_parameters(self) -> dict[str, str]:
+        """AuthParameters for USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH."""
+        params = {"USERNAME": self.username, "PASSWORD": self.password}
+        if self.secret_hash is not None:
+            params["SECRET_HASH"] = self.secret_hash
+        return params
+
+    def sign_in(self, flow: str = "USER_PASSWORD_AUTH") -> dict[str, Any]:
+        """Sign in with the password; return the AuthenticationResult (AccessToken, IdToken, ...)."""
+        if flow.startswith("ADMIN_"):
+            answer = self.mock.call(
+                "AdminInitiateAuth",
+                UserPoolId=self.pool_id,
+                ClientId=self.client_id,
+                AuthFlow=flow,
+                AuthParameters=self.auth_parameters,
+                region=self.region,
+            )
+        else:
+            answer = self.mock.call(
+                "InitiateAuth",
+                ClientId=self.client_id,
+                AuthFlow=flow,
+                AuthParameters=self.auth_parameters,
+                region=self.region,
+            )
+        result: dict[str, Any] = answer["AuthenticationResult"]
+        return result
+
+
+class UserPoolFactory:
+    """`cognito_user_pool(name=None, *, secret=False, client={...}, mock=None, region=None,
+    **CreateUserPool settings)`: a pool and an app client allowing password, SRP, admin-password
+    and refresh sign-in; keyword arguments override the pool's and (in `client`) the client's."""
+
+    def __init__(self, mock: CognitoMock) -> None:
+        self._mock = mock
+        self._count = itertools.count(1)
+        self.created: list[CognitoUserPool] = []
+
+    def __call__(
+        self,
+        name: str | None = None,
+        *,
+        secret: bool = False,
+        client: Mapping[str, Any] | None = None,
+        mock: CognitoMock | None = None,
+        region: str | None = None,
+        **settings: Any,
+    ) -> CognitoUserPool:
+        target = mock or self._mock
+        region = region or target.region
+        n = next(self._count)
+        pool = target.call(
+            "CreateUserPool", {"PoolName": name or f"test-pool-{n}", **settings}, region=region
+        )["UserPool"]
+        client_settings = {
+            "ClientName": f"test-client-{n}",
+            "ExplicitAuthFlows": list(_FLOWS),
+            "GenerateSecret": secret,
+            **(client or {}),
+        }
+        app = target.call(
+            "CreateUserPoolClient", {"UserPoolId": pool["Id"], **client_settings}, region=region
+        )["UserPoolClient"]
+        made = CognitoUserPool(
+            id=pool["Id"],
+            arn=pool["Arn"],
+            name=pool["Name"],
+            region=region,
+            client_id=app["ClientId"],
+            client_secret=app.get("ClientSecret"),
+            details=pool,
+            client_details=app,
+            mock=target,
+        )
+        self.created.append(made)
+        return made
+
+
+class UserFactory:
+    """`cognito_user(username=None, password=DEFAULT_PASSWORD, *, pool=None, attributes=None,
+    groups=())`: a CONFIRMED user with a verified email (or phone, when the pool signs in by
+    phone); without `pool`, one default pool per test is made and shared."""
+
+    def __init__(self, pools: UserPoolFactory) -> None:
+        self._pools = pools
+        self._default: CognitoUserPool | None = None
+        self._count = itertools.count(1)
+
+    @property
+    def default_pool(self) -> CognitoUserPool:
+        if self._default is None:
+            self._default = self._pools()
+        return self._default
+
+    def __call__(
+        self,
+        username: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        *,
+        pool: CognitoUserPool | None = None,
+        attributes: Mapping[str, str] | None = None,
+        groups: Sequence[str] = (),
+    ) -> CognitoUser:
+        pool = pool or self.default_pool
+        mock, n = pool.mock, next(self._count)
+        by = pool.details.get("UsernameAttributes") or []
+        defaults: dict[str, str]
+        if "phone_number" in by and "email" not in by:
+            username = username or f"+1555{n:07d}"
+            defaults = {"phone_number": username, "phone_number_verified": "true"}
+        else:
+            username = username or (f"user{n}@example.com" if by else f"user{n}")
+            email = username if "@" in username else f"{username}@example.com"
+            defaults = {"email": email, "email_verified": "true"}
+        wanted = {**defaults, **(attributes or {})}
+        common: dict[str, Any] = {"UserPoolId": pool.id, "region": pool.region}
+        made = mock.call(
+            "AdminCreateUser",
+            Username=username,
+            UserAttributes=[{"Name": k, "Value": v} for k, v in wanted.items()],
+            MessageAction="SUPPRESS",
+            **common,
+        )["User"]
+        mock.call(
+            "AdminSetUserPassword", Username=username, Password=password, Permanent=True, **common
+        )
+        for group in groups:
+            try:
+                mock.call("CreateGroup", GroupName=group, **common)
+            except Exception as error:  # an existing group is fine; anything else is not
+                if type(error).__name__ != "GroupExistsException":
+                    raise
+            mock.call("AdminAddUserToGroup", Username=username, GroupName=group, **common)
+        stored = {a["Name"]: a["Value"] for a in made.get("Attributes", [])}
+        return CognitoUser(
+            username=username,
+            password=password,
+            sub=stored["sub"],
+            attributes=stored,
+            pool_id=pool.id,
+            client_id=pool.client_id,
+            client_secret=pool.client_secret,
+            region=pool.region,
+            mock=mock,
+        )
+
+
+@pytest.fixture
+def cognito_user_pool(cognito_mock: CognitoMock) -> UserPoolFactory:
+    """A factory of pools with an app client; see `UserPoolFactory`."""
+    return UserPoolFactory(cognito_mock)
+
+
+@pytest.fixture
+def cognito_user(cognito_user_pool: UserPoolFactory) -> UserFactory:
+    """A factory of confirmed users with known passwords; see `UserFactory`."""
+    return UserFactory(cognito_user_pool)
+
+
+# -- the HTTP endpoint ------------------------------------------------------------------------------
+
+
+@dataclass
+class CognitoServer:
+    """The HTTP endpoint: `url`, the `mock` behind it, and errors raised in its request threads."""
+
+    url: str
+    mock: CognitoMock
+    server: CognitoHTTPServer = field(repr=False)
+    errors: list[BaseException] = field(default_factory=list)
+
+    def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
+        """A boto3 cognito-idp client that talks to this endpoint over HTTP (not intercepted: do
+        not combine with `cognito_mock` in one test, whose interception would answer it)."""
+        import boto3
+
+        kwargs.setdefault("aws_access_key_id", "testing")
+        kwargs.setdefault("aws_secret_access_key", "testing")
+        return boto3.session.Session().client(
+            "cognito-idp",
+            region_name=region_name or self.mock.region,
+            endpoint_url=self.url,
+            **kwargs,
+        )
+
+
+@pytest.fixture(scope="session")
+def cognito_server_session(pytestconfig: pytest.Config) -> Iterator[CognitoServer]:
+    """One HTTP endpoint per session (per xdist worker) on a free port; prefer `cognito_server`."""
+    from cognito_mock.mock import CognitoMock
+    from cognito_mock.transports.http import start_server
+
+    config, _ = _session_config(pytestconfig)
+    mock = CognitoMock(region=config.region, account_id=config.account_id, validate=config.validate)
+    server = start_server(mock, "127.0.0.1", 0)
+    mock.set_public_url(server.url)
+    handle = CognitoServer(url=server.url, mock=mock, server=server)
+
+    def record(request: Any, client_address: Any) -> None:
+        # Raised in a request thread, an error would only reset the client's connection.
+        handle.errors.append(sys.exc_info()[1] or RuntimeError("unknown server error"))
+
+    server.handle_error = record  # type: ignore[method-assign]
+    try:
+        yield handle
+    finally:
+        server.shutdown()
+        server.server_close()
+        mock.set_public_url(None)
+
+
+@pytest.fixture
+def cognito_server(
+    request: pytest.FixtureRequest,
+    cognito_server_session: CognitoServer,
+    cognito_mock_config: CognitoMockConfig,
+    cognito_clock: ManualClock,
+) -> Iterator[CognitoServer]:
+    """The session's HTTP endpoint, its mock reset for this test (config, seed, `cognito_clock`).
+    Errors raised while serving fail the test at teardown."""
+    handle = cognito_server_session
+    config = cognito_mock_config
+    mock = handle.mock
+    mock.reset(seed=config.seed, clock=cognito_clock)
+    mock.region, mock.account_id, mock.validate = config.region, config.account_id, config.validate
+    handle.errors.clear()
+    yield handle
+
+    def check() -> None:
+        found, handle.errors[:] = list(handle.errors), []
+        if found:
+            raise found[0]
+
+    _guarded(request, "cognito_server", check)

@@ -1,0 +1,3 @@
+"""pytester for the plugin tests."""
+
+pytest_plugins = ["pytester"]
