@@ -1,4 +1,4 @@
-"""`cognito-mock` command line: `serve` runs the HTTP endpoint (optionally with a demo pool)."""
+"""`cognito-mock` command line: `serve` runs the HTTP endpoint (demo pool, seed file, saved state)."""
 
 from __future__ import annotations
 
@@ -58,18 +58,67 @@ def create_demo(mock: CognitoMock) -> dict[str, str]:
     }
 
 
+def _find_demo(mock: CognitoMock) -> dict[str, str] | None:
+    """The demo pool of a restored state, if it has one."""
+    for pool in mock.backend().pools.values():
+        if pool.name == "demo":
+            for client in pool.clients.values():
+                if client.settings.get("ClientName") == "demo-app":
+                    return {
+                        "user_pool_id": pool.id,
+                        "client_id": client.client_id,
+                        "username": DEMO_USERNAME,
+                        "password": DEMO_PASSWORD,
+                    }
+    return None
+
+
 def _serve(args: argparse.Namespace) -> int:
+    from cognito_mock.persistence import Persistence, StateFileError, recording_mock
+    from cognito_mock.seed import SeedError, apply_seed, load_seed
     from cognito_mock.transports.http import CognitoHTTPServer
 
     logging.basicConfig(
         level=getattr(logging, args.log_level.upper()), format="%(asctime)s %(message)s"
     )
-    mock = CognitoMock(region=args.region)
-    server = CognitoHTTPServer((args.host, args.port), mock)
-    mock.set_public_url(server.url)
+    persistence: Persistence | None = None
+    try:
+        seed = load_seed(args.seed) if args.seed else None
+        if args.state:
+            mock = recording_mock(args.region)
+            persistence = Persistence(mock, args.state)
+        else:
+            mock = CognitoMock(region=args.region)
+    except (SeedError, StateFileError) as error:
+        print(f"cognito-mock: error: {error}", file=sys.stderr, flush=True)
+        return 2
+    fresh = persistence is None or not persistence.restored
+    try:
+        server = CognitoHTTPServer((args.host, args.port), mock, persistence)
+    except OSError as error:
+        print(f"cognito-mock: error: cannot listen on {args.host}:{args.port}: {error}",
+              file=sys.stderr, flush=True)  # fmt: skip
+        if persistence is not None:
+            persistence.close()
+        return 2
+    mock.set_public_url(server.url, issuer=args.issuer)
     print(f"cognito-mock listening on {server.url} (region {args.region})", flush=True)
+    if persistence is not None:
+        state = "restored" if persistence.restored else "new"
+        print(f"  state: {args.state} ({state})", flush=True)
+    if seed is not None:
+        if fresh:
+            try:
+                for line in apply_seed(mock, seed, args.seed):
+                    print(f"  seeded {line}", flush=True)
+            except SeedError as error:
+                print(f"cognito-mock: error: {error}", file=sys.stderr, flush=True)
+                server.server_close()
+                return 2
+        else:
+            print("  seed: skipped (the state file already holds state)", flush=True)
     if args.demo:
-        demo = create_demo(mock)
+        demo = (None if fresh else _find_demo(mock)) or create_demo(mock)
         for key, value in demo.items():
             print(f"  {key}: {value}", flush=True)
         print(
@@ -79,8 +128,11 @@ def _serve(args: argparse.Namespace) -> int:
             f"PASSWORD='{demo['password']}'",
             flush=True,
         )
+    if persistence is not None:
+        persistence.checkpoint()  # seed and demo were made directly, not through the journal
 
     def stop(*_: Any) -> None:
+        # shutdown() waits for serve_forever to return, so it cannot run on this thread.
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGINT, stop)
@@ -89,6 +141,8 @@ def _serve(args: argparse.Namespace) -> int:
         server.serve_forever()
     finally:
         server.server_close()
+        if persistence is not None:
+            persistence.close()
     print("cognito-mock stopped", flush=True)
     return 0
 
@@ -101,7 +155,23 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=9229)
     serve.add_argument("--region", default=DEFAULT_REGION)
     serve.add_argument("--demo", action="store_true", help="create a demo pool, client and user")
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="one line per call (operation, status, duration) is logged at info; 5xx at error",
+    )
+    serve.add_argument(
+        "--issuer",
+        default="aws",
+        choices=["aws", "server"],
+        help="token iss: aws = https://cognito-idp.<region>.amazonaws.com/<poolId> (default), "
+        "server = <this server's URL>/<poolId>",
+    )
+    serve.add_argument("--state", metavar="PATH", help="keep state in this SQLite file")
+    serve.add_argument(
+        "--seed", metavar="FILE", help="create the pools, clients, groups and users it declares"
+    )
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args)

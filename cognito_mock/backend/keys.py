@@ -13,7 +13,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-__all__ = ["SigningKey", "jwks", "signing_certificate", "signing_key"]
+__all__ = [
+    "SigningKey",
+    "export_signing_key",
+    "install_signing_key",
+    "jwks",
+    "signing_certificate",
+    "signing_key",
+]
 
 _KEY_BITS = 2048
 _CERT_VALIDITY = timedelta(days=3650)  # SAML signing certificates are long-lived
@@ -38,7 +45,13 @@ class SigningKey:
     @classmethod
     def generate(cls) -> SigningKey:
         """A fresh key; slow (tens of milliseconds), so callers go through `signing_key`."""
-        private_key = rsa.generate_private_key(public_exponent=65537, key_size=_KEY_BITS)
+        return cls.from_private_key(
+            rsa.generate_private_key(public_exponent=65537, key_size=_KEY_BITS)
+        )
+
+    @classmethod
+    def from_private_key(cls, private_key: rsa.RSAPrivateKey) -> SigningKey:
+        """The signing key for an existing RSA key (one loaded from saved state)."""
         public_key = private_key.public_key()
         public_der = public_key.public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -82,6 +95,22 @@ def signing_key(slot: int) -> SigningKey:
             key = SigningKey.generate()
             _cache[slot] = key
         return key
+
+
+def export_signing_key(slot: int) -> bytes:
+    """The slot's private key as unencrypted PKCS#8 PEM, so saved state can restore it."""
+    return signing_key(slot).private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def install_signing_key(slot: int, pem: bytes) -> None:
+    """Put a saved key back in `slot`, so tokens signed before a restart still verify."""
+    private_key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(private_key, rsa.RSAPrivateKey):
+        raise ValueError("not an RSA private key")
+    with _lock:
+        _cache[slot] = SigningKey.from_private_key(private_key)
 
 
 def jwks(keys: list[SigningKey]) -> dict[str, list[dict[str, str]]]:

@@ -12,7 +12,7 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cognito_mock.errors import ServiceError
 from cognito_mock.transports.wire import CONTENT_TYPE, WireResponse
@@ -40,13 +40,42 @@ _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
 _WELL_KNOWN = re.compile(r"^/([\w-]+_[0-9a-zA-Z]+)/\.well-known/(jwks\.json|openid-configuration)$")
 
 
+class _App(Protocol):
+    def handle_wire(
+        self, target: str | None, body: bytes | None, region: str
+    ) -> WireResponse: ...  # pragma: no cover
+
+    def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]: ...
+
+    def openid_configuration(
+        self, pool_id: str, *, region: str | None = None
+    ) -> dict[str, Any]: ...  # pragma: no cover
+
+
+def _internal_error(error: BaseException) -> WireResponse:
+    """A bug (a ContractViolation included) answers 500 with its text, loudly, never a traceback
+    page or a dropped connection."""
+    log.error("internal error: %s: %s", type(error).__name__, error, exc_info=error)
+    body = {"__type": "InternalErrorException", "message": f"{type(error).__name__}: {error}"}
+    return WireResponse(
+        500,
+        json.dumps(body, separators=(",", ":")).encode(),
+        {"Content-Type": CONTENT_TYPE, "x-amzn-ErrorType": "InternalErrorException:"},
+    )
+
+
 class CognitoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], mock: CognitoMock) -> None:
+    def __init__(
+        self, address: tuple[str, int], mock: CognitoMock, app: _App | None = None
+    ) -> None:
         super().__init__(address, _Handler)
         self.mock = mock
+        # What answers requests: the mock itself, or a wrapper with the same methods that
+        # journals state changes (`cognito_mock.persistence.Persistence`).
+        self.app: _App = app if app is not None else mock
 
     @property
     def url(self) -> str:
@@ -68,14 +97,29 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         self.wfile.write(response.body)
-        log.info("%s %d %.1fms", what, response.status, (time.perf_counter() - started) * 1000)
+        log.log(
+            logging.ERROR if response.status >= 500 else logging.INFO,
+            "%s %d %.1fms",
+            what,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
 
     def _json(self, status: int, payload: Any, started: float, what: str) -> None:
         body = json.dumps(payload, separators=(",", ":")).encode()
         self._send(WireResponse(status, body, {"Content-Type": "application/json"}), started, what)
 
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+    def _body(self) -> bytes | None:
+        """The request body; None (after answering 400) when its length is unreadable."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                raise ValueError(length)
+        except ValueError:
+            self.close_connection = True
+            self._json(400, {"__type": "SerializationException", "message": "Bad Content-Length"},
+                       time.perf_counter(), "POST")  # fmt: skip
+            return None
         return self.rfile.read(length) if length else b""
 
     def do_OPTIONS(self) -> None:
@@ -84,13 +128,18 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         started = time.perf_counter()
         body = self._body()
+        if body is None:
+            return
         if self.path.split("?", 1)[0] != "/":
             self._json(404, {"__type": "UnknownOperationException"}, started, f"POST {self.path}")
             return
         target = self.headers.get("X-Amz-Target")
         scope = _SCOPE.search(self.headers.get("Authorization") or "")
         region = scope.group(1) if scope else self.server.mock.region
-        response = self.server.mock.handle_wire(target, body, region)
+        try:
+            response = self.server.app.handle_wire(target, body, region)
+        except Exception as error:  # a bug must reach the client as a 500
+            response = _internal_error(error)
         response.headers.setdefault("Content-Type", CONTENT_TYPE)
         self._send(response, started, (target or "-").rsplit(".", 1)[-1])
 
@@ -101,22 +150,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"message": "Not Found"}, started, f"GET {self.path}")
             return
         pool_id, document = match.groups()
-        mock = self.server.mock
+        app = self.server.app
         region = pool_id.split("_", 1)[0]
         try:
             if document == "jwks.json":
-                payload = mock.jwks(pool_id, region=region)
+                payload = app.jwks(pool_id, region=region)
             else:
-                payload = mock.openid_configuration(pool_id, region=region)
+                payload = app.openid_configuration(pool_id, region=region)
         except ServiceError:
             self._json(404, {"message": f"User pool {pool_id} does not exist."}, started, "GET")
+            return
+        except Exception as error:
+            self._send(_internal_error(error), started, f"GET {document}")
             return
         self._json(200, payload, started, f"GET {document}")
 
 
-def start_server(mock: CognitoMock, host: str = "127.0.0.1", port: int = 0) -> CognitoHTTPServer:
+def start_server(
+    mock: CognitoMock, host: str = "127.0.0.1", port: int = 0, app: _App | None = None
+) -> CognitoHTTPServer:
     """Start serving in a daemon thread; `port=0` picks a free port. Stop with `.shutdown()`."""
-    server = CognitoHTTPServer((host, port), mock)
+    server = CognitoHTTPServer((host, port), mock, app)
     thread = threading.Thread(target=server.serve_forever, name="cognito-mock-http", daemon=True)
     thread.start()
     return server

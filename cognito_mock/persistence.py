@@ -1,0 +1,419 @@
+"""Durable state for `cognito-mock serve --state PATH`: an SQLite journal of the calls that change
+state, with the random values and clock readings each one used, compacted into pickled snapshots.
+
+Why a journal and not a snapshot per call: pickling a pool of 1,000 users with their tokens takes
+~8 ms and writing it ~10 ms more, and grows with the pool; a journal row costs tens of microseconds
+whatever the size. Replaying a call reproduces it exactly because everything it drew from `Ids`
+and the clock is recorded with it and handed back in the same order (`Recorder`). RSA signing keys
+are saved beside the state so tokens issued before a restart still verify after it.
+
+The file is trusted input (snapshots are pickles): only open state files you wrote yourself.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import io
+import logging
+import os
+import pickle
+import sqlite3
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from cognito_mock.backend import keys
+from cognito_mock.clock import Clock, SystemClock
+from cognito_mock.ids import Ids
+from cognito_mock.transports import wire
+
+if TYPE_CHECKING:
+    from cognito_mock.mock import CognitoMock
+
+__all__ = [
+    "READ_OPERATIONS",
+    "Persistence",
+    "RecordingClock",
+    "RecordingIds",
+    "StateFileError",
+    "is_read",
+    "recording_mock",
+]
+
+log = logging.getLogger("cognito_mock.state")
+
+_APPLICATION = "cognito-mock"
+_FORMAT = "1"
+# Runtime settings that belong to this process (where it is served), not to the saved state.
+_RUNTIME_SHARED = frozenset({"issuer_base"})
+
+# Calls that never change state: not journaled (with every Describe* and List*). Anything else,
+# including Get* calls that send codes, rotate tokens or cache certificates, is.
+READ_OPERATIONS = frozenset(
+    {
+        "AdminGetDevice", "AdminGetUser", "AdminGetUserAuthFactors", "AdminListDevices",
+        "AdminListGroupsForUser", "AdminListUserAuthEvents", "GetCSVHeader", "GetDevice",
+        "GetGroup", "GetIdentityProviderByIdentifier", "GetLogDeliveryConfiguration",
+        "GetUICustomization", "GetUser", "GetUserAuthFactors", "GetUserPoolMfaConfig",
+    }
+)  # fmt: skip
+
+
+def is_read(operation: str) -> bool:
+    return operation in READ_OPERATIONS or operation.startswith(("Describe", "List"))
+
+
+class StateFileError(Exception):
+    """The state file cannot be used (not ours, corrupt, or its journal does not replay)."""
+
+
+# ------------------------------------------------------------------------------ recording
+
+
+class Recorder:
+    """Per-thread tape of the values a call drew: recorded live, played back on replay."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def start(self, tape: list[Any] | None = None) -> list[Any]:
+        """Record into a new tape, or play back `tape` when given."""
+        self._local.tape = [] if tape is None else list(reversed(tape))
+        self._local.replaying = tape is not None
+        return self._local.tape
+
+    def stop(self) -> None:
+        left = getattr(self._local, "tape", None) if self.replaying else None
+        self._local.tape = None
+        self._local.replaying = False
+        if left:
+            raise StateFileError(f"replay diverged: {len(left)} recorded values were not used")
+
+    @property
+    def replaying(self) -> bool:
+        return bool(getattr(self._local, "replaying", False))
+
+    def value(self, kind: str, produce: Callable[[], Any]) -> Any:
+        tape = getattr(self._local, "tape", None)
+        if tape is None:
+            return produce()
+        if self._local.replaying:
+            if not tape:
+                raise StateFileError(f"replay diverged: a {kind} value was drawn but none recorded")
+            recorded_kind, recorded = tape.pop()
+            if recorded_kind != kind:
+                raise StateFileError(f"replay diverged: drew {kind}, recorded {recorded_kind}")
+            return recorded
+        value = produce()
+        tape.append((kind, value))
+        return value
+
+
+class RecordingIds(Ids):
+    """`Ids` whose primitive draws go on the recorder's tape (every other method builds on them)."""
+
+    def __init__(self, recorder: Recorder, seed: int | str | None = None) -> None:
+        super().__init__(seed)
+        self.recorder = recorder
+
+    def token_bytes(self, n: int) -> bytes:
+        return self.recorder.value("bytes", lambda: super(RecordingIds, self).token_bytes(n))
+
+    def choice_string(self, alphabet: str, length: int) -> str:
+        produce = lambda: super(RecordingIds, self).choice_string(alphabet, length)  # noqa: E731
+        return self.recorder.value("string", produce)
+
+    def randbelow(self, n: int) -> int:
+        return self.recorder.value("int", lambda: super(RecordingIds, self).randbelow(n))
+
+    def shuffle(self, items: list[str]) -> None:
+        def produce() -> list[str]:
+            copy = list(items)
+            super(RecordingIds, self).shuffle(copy)
+            return copy
+
+        items[:] = self.recorder.value("order", produce)
+
+
+class RecordingClock(Clock):
+    """A clock whose readings go on the recorder's tape."""
+
+    def __init__(self, recorder: Recorder, inner: Clock | None = None) -> None:
+        self.recorder = recorder
+        self.inner = inner if inner is not None else SystemClock()
+
+    def now(self) -> float:
+        return self.recorder.value("time", self.inner.now)
+
+    def __repr__(self) -> str:
+        return f"RecordingClock({self.inner!r})"
+
+
+def recording_mock(region: str, **kwargs: Any) -> CognitoMock:
+    """A `CognitoMock` whose randomness and clock readings can be recorded and replayed."""
+    from cognito_mock.mock import CognitoMock
+
+    recorder = Recorder()
+    mock = CognitoMock(region=region, clock=RecordingClock(recorder), **kwargs)
+    mock.ids = RecordingIds(recorder)  # before any backend exists: backends copy the reference
+    return mock
+
+
+# ------------------------------------------------------------------------------ snapshots
+
+
+def _fresh_lock(kind: Callable[[], Any]) -> Any:
+    return kind()
+
+
+def _reduce_lock(lock: Any) -> tuple[Any, ...]:
+    # Locks cannot be pickled; a restored object gets a new, unheld one of the same kind.
+    return (_fresh_lock, (type(lock),))
+
+
+def _rebuild(cls: type[Any], state: dict[str, Any]) -> Any:
+    made = cls.__new__(cls)
+    made.__dict__.update(state)
+    return made
+
+
+def _dispatch_table() -> dict[Any, Any]:
+    from cognito_mock.backend.records import UserDirectory
+
+    table = copyreg.dispatch_table.copy()
+    for lock in (threading.Lock(), threading.RLock()):
+        table[type(lock)] = _reduce_lock
+
+    def directory(found: UserDirectory) -> Any:
+        # ListUsers' search indexes are derived data: drop them, the first search rebuilds them.
+        state = {**found.__dict__, "index_cache": None, "changed": None}
+        return (_rebuild, (type(found), state))
+
+    table[UserDirectory] = directory
+    return table
+
+
+def dump_state(mock: CognitoMock) -> bytes:
+    """The mock's state (pools of every account and region, shared services) as one pickle."""
+    shared = {k: v for k, v in mock._shared.items() if k not in _RUNTIME_SHARED}
+    state = {
+        "backends": {key: backend.pools for key, backend in mock._backends.items()},
+        "shared": shared,
+    }
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch_table()
+    pickler.dump(state)
+    return buffer.getvalue()
+
+
+def load_state(mock: CognitoMock, data: bytes) -> None:
+    """Put a `dump_state` pickle into a fresh mock."""
+    state = pickle.loads(data)
+    for (account_id, region), pools in state["backends"].items():
+        mock.backend(region, account_id).pools = pools
+    mock._shared.update(state["shared"])
+
+
+# ------------------------------------------------------------------------------ the file
+
+
+def _open(path: str) -> sqlite3.Connection:
+    """Open (or create) a state file, refusing anything that is not one of ours unchanged."""
+    fresh = not os.path.exists(path) or os.path.getsize(path) == 0
+    if not fresh:
+        with open(path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise StateFileError(f"{path} is not a cognito-mock state file (not SQLite)")
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables:
+            meta = dict(db.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
+            if meta.get("application") != _APPLICATION:
+                raise StateFileError(
+                    f"{path} is an SQLite database but not a cognito-mock state file"
+                )
+            if meta.get("format") != _FORMAT:
+                raise StateFileError(
+                    f"{path} is a cognito-mock state file of format {meta.get('format')!r}; "
+                    f"this version reads format {_FORMAT}"
+                )
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise StateFileError(f"{path} is not a usable cognito-mock state file: {error}") from None
+    except StateFileError:
+        db.close()
+        raise
+    # Surviving `kill -9` needs only the WAL in the OS; NORMAL skips an fsync per commit.
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    if not tables:
+        db.executescript(
+            """
+            BEGIN;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,
+                                   data BLOB NOT NULL);
+            CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry BLOB NOT NULL);
+            CREATE TABLE signing_keys (slot INTEGER PRIMARY KEY, pem BLOB NOT NULL);
+            COMMIT;
+            """
+        )
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("application", _APPLICATION), ("format", _FORMAT)],
+        )
+    return db
+
+
+class Persistence:
+    """Wraps a recording mock: journals each state-changing call before it is acknowledged."""
+
+    def __init__(self, mock: CognitoMock, path: str, *, compact_every: int = 20_000) -> None:
+        if not isinstance(mock.ids, RecordingIds) or not isinstance(mock.clock, RecordingClock):
+            raise TypeError("persistence needs a mock made by recording_mock()")
+        self.mock = mock
+        self.path = path
+        self.compact_every = compact_every
+        self.recorder = mock.ids.recorder
+        self._lock = mock._lock  # the mock's one lock: journal order is execution order
+        self._db = _open(path)
+        self._saved_slots = 0
+        self._since_snapshot = 0
+        self.restored = self._restore()
+
+    # -- start-up ------------------------------------------------------------------------------
+
+    def _restore(self) -> bool:
+        """Load the snapshot and replay the journal; False for a new state file."""
+        try:
+            for slot, pem in self._db.execute("SELECT slot, pem FROM signing_keys ORDER BY slot"):
+                keys.install_signing_key(slot, pem)
+                self._saved_slots = max(self._saved_slots, slot + 1)
+            row = self._db.execute("SELECT seq, data FROM snapshot").fetchone()
+            after = 0
+            if row is not None:
+                after = row[0]
+                load_state(self.mock, row[1])
+            entries = self._db.execute(
+                "SELECT seq, entry FROM journal WHERE seq > ? ORDER BY seq", (after,)
+            ).fetchall()
+            for seq, blob in entries:
+                self._replay(seq, pickle.loads(blob))
+        except StateFileError as error:
+            raise StateFileError(f"{self.path}: {error}") from None
+        except Exception as error:  # any failure here means the file is unusable
+            raise StateFileError(
+                f"{self.path} is corrupt or was written by an incompatible version: "
+                f"{type(error).__name__}: {error}"
+            ) from None
+        self._since_snapshot = len(entries)
+        log.info("restored %s (%d journal entries replayed)", self.path, len(entries))
+        return row is not None or bool(entries)
+
+    def _replay(self, seq: int, entry: tuple[Any, ...]) -> None:
+        kind, region, payload, tape, status = entry
+        self.recorder.start(tape)
+        try:
+            if kind == "call":
+                target, body = payload
+                got = self.mock.handle_wire(target, body, region).status
+            else:  # "jwks": a discovery request that allocated the pool's signing keys
+                self.mock.jwks(payload, region=region)
+                got = 200
+        finally:
+            self.recorder.stop()
+        if got != status:
+            raise StateFileError(f"replay diverged at journal entry {seq}: {got} != {status}")
+
+    # -- serving -------------------------------------------------------------------------------
+
+    def _slots(self) -> int:
+        return int(self.mock._shared.get("key_slots", 0))
+
+    def _journal(self, entry: tuple[Any, ...]) -> None:
+        """Append one entry (and any new signing keys) in one transaction."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            for slot in range(self._saved_slots, self._slots()):
+                db.execute(
+                    "INSERT OR REPLACE INTO signing_keys VALUES (?, ?)",
+                    (slot, keys.export_signing_key(slot)),
+                )
+            db.execute(
+                "INSERT INTO journal (entry) VALUES (?)",
+                (pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL),),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._saved_slots = max(self._saved_slots, self._slots())
+        self._since_snapshot += 1
+        if self._since_snapshot >= self.compact_every:
+            self.checkpoint()
+
+    def handle_wire(self, target: str | None, body: bytes | None, region: str) -> wire.WireResponse:
+        """`CognitoMock.handle_wire`, journaled before the answer leaves."""
+        try:
+            operation: str | None = wire.operation_from_target(target)
+        except wire.WireError:
+            operation = None
+        with self._lock:
+            slots = self._slots()
+            tape = self.recorder.start()
+            try:
+                response = self.mock.handle_wire(target, body, region)
+            finally:
+                self.recorder.stop()
+            if operation is None:
+                return response  # never reached an operation: nothing changed
+            # A read is journaled only when it allocated a pool's signing keys, so replay
+            # allocates the same slots in the same order (replaying a read is harmless).
+            if not is_read(operation) or self._slots() != slots:
+                self._journal(("call", region, (target, body), tape, response.status))
+            return response
+
+    def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
+        with self._lock:
+            slots = self._slots()
+            document = self.mock.jwks(pool_id, region=region)
+            if self._slots() != slots:
+                self._journal(("jwks", region, pool_id, [], 200))
+            return document
+
+    def openid_configuration(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
+        return self.mock.openid_configuration(pool_id, region=region)
+
+    # -- compaction and shutdown ---------------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Write a snapshot and drop the journal it covers, in one transaction."""
+        with self._lock:
+            data = dump_state(self.mock)
+            db = self._db
+            db.execute("BEGIN")
+            try:
+                for slot in range(self._saved_slots, self._slots()):
+                    db.execute(
+                        "INSERT OR REPLACE INTO signing_keys VALUES (?, ?)",
+                        (slot, keys.export_signing_key(slot)),
+                    )
+                last = db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()[0]
+                prior = db.execute("SELECT seq FROM snapshot").fetchone()
+                seq = max(last, prior[0] if prior else 0)
+                db.execute("INSERT OR REPLACE INTO snapshot VALUES (1, ?, ?)", (seq, data))
+                db.execute("DELETE FROM journal WHERE seq <= ?", (seq,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            self._saved_slots = max(self._saved_slots, self._slots())
+            self._since_snapshot = 0
+
+    def close(self) -> None:
+        with self._lock:
+            self.checkpoint()
+            self._db.close()
