@@ -137,6 +137,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    print("  ready (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     finally:

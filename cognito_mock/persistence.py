@@ -162,17 +162,17 @@ def recording_mock(region: str, **kwargs: Any) -> CognitoMock:
 # ------------------------------------------------------------------------------ snapshots
 
 
-def _fresh_lock(kind: Callable[[], Any]) -> Any:
-    return kind()
-
-
 def _reduce_lock(lock: Any) -> tuple[Any, ...]:
     # Locks cannot be pickled; a restored object gets a new, unheld one of the same kind.
-    return (_fresh_lock, (type(lock),))
+    return (threading.Lock, ())
+
+
+def _reduce_rlock(lock: Any) -> tuple[Any, ...]:
+    return (threading.RLock, ())
 
 
 def _rebuild(cls: type[Any], state: dict[str, Any]) -> Any:
-    made = cls.__new__(cls)
+    made = object.__new__(cls)
     made.__dict__.update(state)
     return made
 
@@ -181,8 +181,8 @@ def _dispatch_table() -> dict[Any, Any]:
     from cognito_mock.backend.records import UserDirectory
 
     table = copyreg.dispatch_table.copy()
-    for lock in (threading.Lock(), threading.RLock()):
-        table[type(lock)] = _reduce_lock
+    table[type(threading.Lock())] = _reduce_lock
+    table[type(threading.RLock())] = _reduce_rlock
 
     def directory(found: UserDirectory) -> Any:
         # ListUsers' search indexes are derived data: drop them, the first search rebuilds them.

@@ -36,8 +36,8 @@ def journal_rows(path: Path) -> int:
         return int(db.execute("SELECT COUNT(*) FROM journal").fetchone()[0])
 
 
-def make_pool(app: Any) -> tuple[str, str]:
-    pool_id = ok(app, "CreateUserPool", PoolName="p")["UserPool"]["Id"]
+def make_pool(app: Any, **settings: Any) -> tuple[str, str]:
+    pool_id = ok(app, "CreateUserPool", PoolName="p", **settings)["UserPool"]["Id"]
     client_id = ok(
         app, "CreateUserPoolClient", UserPoolId=pool_id, ClientName="c",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
@@ -134,13 +134,18 @@ def test_key_allocation_by_a_discovery_read_replays_in_order(
 def test_compaction_keeps_everything(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     live = open_state(path, compact_every=5)
-    pool_id, _ = make_pool(live)
+    pool_id, client_id = make_pool(live, AutoVerifiedAttributes=["email"])
     for name in ("a", "b", "c", "d"):
         add_user(live, pool_id, name)
+    ok(live, "SignUp", ClientId=client_id, Username="e", Password=PASSWORD,
+       UserAttributes=[{"Name": "email", "Value": "e@example.com"}])  # fmt: skip
     assert journal_rows(path) < 5
+    code = live.mock.outbox.last_code("e@example.com")
     again = open_state(path)
     names = {u["Username"] for u in ok(again, "ListUsers", UserPoolId=pool_id)["Users"]}
-    assert names == {"a", "b", "c", "d"}
+    assert names == {"a", "b", "c", "d", "e"}
+    # The outbox (it holds a lock) is saved too: the confirmation code is still there.
+    assert again.mock.outbox.last_code("e@example.com") == code
     again.close()
     assert journal_rows(path) == 0
     assert open_state(path).restored is True
