@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ __all__ = [
     "Origin",
     "RefreshRecord",
     "TokenStore",
+    "access_origin",
     "authenticate_access_token",
     "id_token_claims",
     "issue_tokens",
@@ -31,6 +33,10 @@ __all__ = [
     "refresh_record",
     "revoke_all_tokens",
     "revoke_refresh_token",
+    "revoke_session",
+    "session_active",
+    "session_id_for",
+    "sessions_of",
     "signing_certificate",
     "token_store",
 ]
@@ -52,6 +58,12 @@ class Origin:
     generation: int  # the user's token generation when issued; revoke_all_tokens bumps it
     password_stamp: tuple[float, str | None]  # the password in force when issued
     revoked: bool = False
+    # Session tracking (user_sessions): the record's id when the pool tracked it at sign-in, its
+    # creation and last refresh instants, and when its newest refresh token expires.
+    session_id: str | None = None
+    created: float = 0.0
+    last_active: float = 0.0
+    expires: float = 0.0
 
 
 @dataclass
@@ -72,6 +84,11 @@ class TokenStore:
     refresh: dict[str, RefreshRecord] = field(default_factory=dict)
     access: dict[str, Origin] = field(default_factory=dict)  # access-token jti -> origin
     certificate: str | None = None
+    # Session tracking (SetUserPoolSessionConfiguration): off by default, and while off no session
+    # records are kept. `sessions`: user sub -> {session id -> origin}, oldest first.
+    tracking: bool = False
+    max_sessions: int = 20
+    sessions: dict[str, dict[str, Origin]] = field(default_factory=dict)
 
 
 def token_store(pool: UserPool) -> TokenStore:
@@ -185,6 +202,7 @@ def issue_tokens(
     origin_jti, auth_time now); with it, a refresh that keeps both."""
     now = backend.clock.now()
     iat = int(now)
+    fresh = origin is None
     if origin is None:
         origin = Origin(
             origin_jti=backend.ids.uuid4(),
@@ -193,6 +211,7 @@ def issue_tokens(
             auth_time=iat,
             generation=_generation(user),
             password_stamp=_password_stamp(user),
+            created=now,
         )
     validity = token_validity_seconds(client)
     id_key, access_key = pool_keys(backend, pool)
@@ -249,8 +268,12 @@ def issue_tokens(
             origin=origin, client_id=client.client_id, expires=now + validity["refresh"]
         )
         result["RefreshToken"] = token
+        origin.expires = max(origin.expires, now + validity["refresh"])
     result["IdToken"] = jwt.encode(id_claims, id_key)
     store.access[access_jti] = origin
+    origin.last_active = now
+    if fresh and store.tracking:
+        _open_session(backend, store, user, origin)
     return result
 
 
@@ -354,3 +377,60 @@ def revoke_all_tokens(backend: Backend, pool: UserPool, user: User) -> None:
     O(1): tokens remember the user's generation when issued and are compared at use time.
     """
     user.extra["token_generation"] = _generation(user) + 1
+
+
+# ----------------------------------------------------------------------------- tracked sessions
+
+
+def session_id_for(origin_jti: str) -> str:
+    """`tkn` + 25 lowercase base-36 characters, derived from the origin (consumes no randomness)."""
+    number = int.from_bytes(hashlib.sha256(origin_jti.encode()).digest(), "big")
+    digits = []
+    for _ in range(25):
+        number, digit = divmod(number, 36)
+        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[digit])
+    return "tkn" + "".join(digits)
+
+
+def session_active(backend: Backend, origin: Origin, user: User) -> bool:
+    """A session lives while a refresh token of it can still be used."""
+    return not _revoked(origin, user) and backend.clock.now() < origin.expires
+
+
+def sessions_of(backend: Backend, pool: UserPool, user: User) -> list[Origin]:
+    """The user's active tracked sessions, oldest first; records of ended sessions are dropped."""
+    tracked = token_store(pool).sessions.get(user.sub)
+    if not tracked:
+        return []
+    ended = [sid for sid, origin in tracked.items() if not session_active(backend, origin, user)]
+    for sid in ended:
+        del tracked[sid]
+    return list(tracked.values())
+
+
+def revoke_session(pool: UserPool, user: User, origin: Origin) -> None:
+    """Revoke a session's refresh and access tokens and delete its record."""
+    origin.revoked = True
+    tracked = token_store(pool).sessions.get(user.sub)
+    if tracked is not None and origin.session_id is not None:
+        tracked.pop(origin.session_id, None)
+
+
+def access_origin(pool: UserPool, claims: dict[str, Any]) -> Origin | None:
+    """The origin (session) of an access token that `authenticate_access_token` accepted."""
+    return token_store(pool).access.get(str(claims.get("jti")))
+
+
+def _open_session(backend: Backend, store: TokenStore, user: User, origin: Origin) -> None:
+    """Record a new sign-in; at the per-user limit, evict least recently used sessions first."""
+    tracked = store.sessions.setdefault(user.sub, {})
+    live = [o for o in tracked.values() if session_active(backend, o, user)]
+    if len(live) != len(tracked):
+        store.sessions[user.sub] = tracked = {o.session_id: o for o in live if o.session_id}
+    excess = len(live) + 1 - store.max_sessions
+    if excess > 0:
+        for old in sorted(live, key=lambda o: o.last_active)[:excess]:
+            old.revoked = True
+            tracked.pop(old.session_id or "", None)
+    origin.session_id = session_id_for(origin.origin_jti)
+    tracked[origin.session_id] = origin
