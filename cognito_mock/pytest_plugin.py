@@ -9,7 +9,6 @@ import base64
 import hashlib
 import hmac
 import itertools
-import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -447,7 +446,7 @@ def cognito_user(cognito_user_pool: UserPoolFactory) -> UserFactory:
 
 @dataclass
 class CognitoServer:
-    """The HTTP endpoint: `url`, the `mock` behind it, and errors raised in its request threads."""
+    """The HTTP endpoint: `url`, the `mock` behind it, and errors raised while answering."""
 
     url: str
     mock: CognitoMock
@@ -455,43 +454,70 @@ class CognitoServer:
     errors: list[BaseException] = field(default_factory=list)
 
     def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
-        """A boto3 cognito-idp client that talks to this endpoint over HTTP (not intercepted: do
-        not combine with `cognito_mock` in one test, whose interception would answer it)."""
+        """A boto3 cognito-idp client that talks to this endpoint over HTTP, even while
+        `cognito_mock` intercepts other clients."""
         import boto3
 
         kwargs.setdefault("aws_access_key_id", "testing")
         kwargs.setdefault("aws_secret_access_key", "testing")
-        return boto3.session.Session().client(
+        client = boto3.session.Session().client(
             "cognito-idp",
             region_name=region_name or self.mock.region,
             endpoint_url=self.url,
             **kwargs,
         )
+        # `mock.intercept()` (active when a test also uses `cognito_mock`) answers every endpoint
+        # whose prefix is cognito-idp; this client must reach the server, over the socket.
+        client._endpoint._endpoint_prefix = "cognito-idp-over-http"
+        return client
 
 
 @pytest.fixture(scope="session")
 def cognito_server_session(pytestconfig: pytest.Config) -> Iterator[CognitoServer]:
     """One HTTP endpoint per session (per xdist worker) on a free port; prefer `cognito_server`."""
-    from cognito_mock.mock import CognitoMock
     from cognito_mock.transports.http import start_server
 
     config, _ = _session_config(pytestconfig)
-    mock = CognitoMock(region=config.region, account_id=config.account_id, validate=config.validate)
+    errors: list[BaseException] = []
+    mock = _recording_mock(errors)(
+        region=config.region, account_id=config.account_id, validate=config.validate
+    )
     server = start_server(mock, "127.0.0.1", 0)
     mock.set_public_url(server.url)
-    handle = CognitoServer(url=server.url, mock=mock, server=server)
-
-    def record(request: Any, client_address: Any) -> None:
-        # Raised in a request thread, an error would only reset the client's connection.
-        handle.errors.append(sys.exc_info()[1] or RuntimeError("unknown server error"))
-
-    server.handle_error = record  # type: ignore[method-assign]
     try:
-        yield handle
+        yield CognitoServer(url=server.url, mock=mock, server=server, errors=errors)
     finally:
         server.shutdown()
         server.server_close()
         mock.set_public_url(None)
+
+
+def _recording_mock(errors: list[BaseException]) -> type[CognitoMock]:
+    """A CognitoMock class that keeps every non-service error raised while answering HTTP: in a
+    request thread it would otherwise only become a 500 or a dropped connection."""
+    from cognito_mock.errors import ServiceError
+    from cognito_mock.mock import CognitoMock
+
+    def recorded(method: Callable[..., Any]) -> Callable[..., Any]:
+        def answer(self: CognitoMock, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except ServiceError:
+                raise
+            except Exception as error:
+                errors.append(error)
+                raise
+
+        return answer
+
+    return type(
+        "ServedCognitoMock",
+        (CognitoMock,),
+        {
+            name: recorded(getattr(CognitoMock, name))
+            for name in ("handle_wire", "jwks", "openid_configuration")
+        },
+    )
 
 
 @pytest.fixture
