@@ -7,6 +7,7 @@ handlers need no locking. Handlers raise only `ServiceError`s their operation de
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from cognito_mock.backend import handlers as _handlers  # noqa: F401  (registers every handler)
@@ -14,7 +15,9 @@ from cognito_mock.backend.registry import handler, registered
 from cognito_mock.backend.state import Backend
 from cognito_mock.errors import CognitoMockError, OperationNotImplementedError, ServiceError
 from cognito_mock.shapes import index
+from cognito_mock.shapes import operation as operation_spec
 from cognito_mock.validation import validate_error, validate_request, validate_response
+from cognito_mock.validation.compiled import compiled
 
 __all__ = ["FaultHook", "UnknownOperationError", "implemented", "invoke"]
 
@@ -37,6 +40,22 @@ def implemented() -> list[str]:
     return registered()
 
 
+Check = Callable[[Any], bool]
+
+
+@cache
+def _checks(operation: str) -> tuple[Check, Check]:
+    """The compiled yes/no request and response checks of `operation`, looked up once.
+
+    A "no" falls through to `validate_request` / `validate_response`, which word the error.
+    """
+    spec = operation_spec(operation)
+    check_out: Check = (
+        (lambda result: not result) if spec.output is None else compiled(spec.output, True)
+    )
+    return compiled(spec.input), check_out
+
+
 def invoke(
     backend: Backend,
     operation: str,
@@ -51,8 +70,9 @@ def invoke(
         if operation not in index()["operations"]:
             raise UnknownOperationError(operation)
         raise OperationNotImplementedError(operation)
+    check_in, check_out = _checks(operation)
     with backend.lock:
-        if validate:
+        if validate and not check_in(request):
             validate_request(operation, request)
         try:
             if fault is not None:
@@ -62,6 +82,6 @@ def invoke(
             if validate:
                 validate_error(operation, error)
             raise
-        if validate:
+        if validate and not check_out(result):
             validate_response(operation, result)
         return result

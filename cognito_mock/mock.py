@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from cognito_mock import dispatch
@@ -125,10 +125,10 @@ class CognitoMock:
 
         Service errors raise the `cognito_mock.errors` class named by their AWS code.
         """
-        spec = operation_spec(operation) if operation in _known() else None
         request = {**(params or {}), **members}
-        if spec is not None:
-            request = native.to_wire(spec.input, request)
+        to_wire, from_wire = _converters(operation)
+        if to_wire is not None:
+            request = to_wire(request)
         result = dispatch.invoke(
             self.backend(region, account_id),
             operation,
@@ -136,8 +136,8 @@ class CognitoMock:
             validate=self.validate,
             fault=self.faults,
         )
-        if spec is not None and spec.output is not None:
-            result = native.from_wire(spec.output, result)
+        if from_wire is not None:
+            result = from_wire(result)
         return result
 
     # -- the wire way in (boto3, HTTP) ----------------------------------------------------------
@@ -271,7 +271,19 @@ class _Interception(AbstractContextManager["_Interception"]):
         return wrapper  # type: ignore[return-value]
 
 
+@cache  # consulted on every call(): build the set once
 def _known() -> frozenset[str]:
     from cognito_mock.shapes import index
 
     return frozenset(index()["operations"])
+
+
+@cache  # looked up on every call(): resolve the operation's converters once
+def _converters(operation: str) -> tuple[native.Convert | None, native.Convert | None]:
+    """The operation's (to-wire, from-wire) converters; None where nothing needs converting."""
+    if operation not in _known():
+        return None, None
+    spec = operation_spec(operation)
+    to_wire = native.to_wire_converter(spec.input)
+    from_wire = native.from_wire_converter(spec.output) if spec.output is not None else None
+    return to_wire, from_wire

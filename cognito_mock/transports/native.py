@@ -16,7 +16,7 @@ from typing import Any
 
 from cognito_mock.shapes import schema_document
 
-__all__ = ["from_wire", "to_wire"]
+__all__ = ["from_wire", "from_wire_converter", "to_wire", "to_wire_converter"]
 
 Convert = Callable[[Any], Any]
 
@@ -102,6 +102,16 @@ def _to_wire(shape: str) -> Convert | None:
 @cache
 def _from_wire(shape: str) -> Convert | None:
     return _compile(shape, {"timestamp": _timestamp_in, "blob": _blob_in})
+
+
+def to_wire_converter(shape: str) -> Convert | None:
+    """The compiled to-wire converter of `shape`, or None where the shape needs none."""
+    return _to_wire(shape)
+
+
+def from_wire_converter(shape: str) -> Convert | None:
+    """The compiled from-wire converter of `shape`, or None where the shape needs none."""
+    return _from_wire(shape)
 
 
 def to_wire(shape: str, value: Any) -> Any:
