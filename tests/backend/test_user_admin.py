@@ -72,6 +72,27 @@ def test_verified_alias_taken_by_another_user(client: Any, alias_pool: str) -> N
     assert _attrs(client, alias_pool, "bob")["email"] == "bob@example.com"  # unchanged
 
 
+def test_reverifying_your_own_alias_is_no_conflict(client: Any, alias_pool: str) -> None:
+    """Regression (stateful test): the owner of a verified alias setting email_verified=true again
+    (or re-sending the same email) conflicted with itself."""
+    _user(client, alias_pool, "ann", ("email", "x@example.com"), ("email_verified", "true"))
+    for attrs in (
+        [{"Name": "email_verified", "Value": "true"}],
+        [{"Name": "email", "Value": "x@example.com"}, {"Name": "given_name", "Value": "Ann"}],
+    ):
+        client.admin_update_user_attributes(
+            UserPoolId=alias_pool, Username="ann", UserAttributes=attrs
+        )
+    assert _attrs(client, alias_pool, "x@example.com")["given_name"] == "Ann"
+    _user(client, alias_pool, "bob", ("email", "x@example.com"))
+    with pytest.raises(client.exceptions.AliasExistsException):  # another user still conflicts
+        client.admin_update_user_attributes(
+            UserPoolId=alias_pool,
+            Username="bob",
+            UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+        )
+
+
 def test_require_verification_before_update_keeps_the_old_value(
     client: Any, mock: CognitoMock
 ) -> None:
