@@ -160,3 +160,40 @@ def test_server_issuer_option(mock: CognitoMock) -> None:
         assert mock.issuer(pool_id) == f"{url}/{pool_id}"
         assert mock.openid_configuration(pool_id)["issuer"] == f"{url}/{pool_id}"
     assert mock.issuer(pool_id).startswith("https://cognito-idp.us-east-1.amazonaws.com/")
+
+
+def test_a_bug_in_the_server_is_a_loud_500_never_a_dropped_connection(mock: CognitoMock) -> None:
+    from cognito_mock.errors import ContractViolation
+
+    class Broken:
+        def handle_wire(self, target: str | None, body: bytes | None, region: str) -> Any:
+            raise ContractViolation("AdminGetUser", "answered outside the model: $.User")
+
+        def jwks(self, pool_id: str, *, region: str | None = None) -> Any:
+            raise RuntimeError("boom")
+
+        openid_configuration = jwks
+
+    running = start_server(mock, app=Broken())
+    try:
+        response, data = _raw(
+            running, "POST", "/", b"{}",
+            **{"X-Amz-Target": "AWSCognitoIdentityProviderService.AdminGetUser"},
+        )  # fmt: skip
+        assert response.status == 500
+        body = json.loads(data)
+        assert body["__type"] == "InternalErrorException"
+        assert body["message"] == (
+            "ContractViolation: AdminGetUser: answered outside the model: $.User"
+        )
+        response, data = _raw(running, "GET", "/us-east-1_abc/.well-known/jwks.json")
+        assert (response.status, json.loads(data)["message"]) == (500, "RuntimeError: boom")
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+def test_a_bad_content_length_is_a_400(server: CognitoHTTPServer) -> None:
+    response, data = _raw(server, "POST", "/", b"", **{"Content-Length": "nope"})
+    assert response.status == 400
+    assert json.loads(data)["__type"] == "SerializationException"
