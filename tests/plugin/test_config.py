@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 REPORT = """
 import json, pytest
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 
 def test_retrying_client_recovers_and_plain_client_sees_the_throttle(
     pytester: pytest.Pytester,

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 BREAK_INTERCEPTION = """
 import pytest
 from cognito_mock.transports import boto
 
 def break_teardown():
     boto._active.clear()   # the fixture's interception can no longer exit cleanly
+
+@pytest.fixture(autouse=True)
+def repair():
+    # Set up before cognito_mock, so torn down after it: leaves botocore unpatched for the
+    # tests that run later in this process.
+    yield
+    boto.Endpoint._send = boto._original_send
+    boto.RequestSigner.sign = boto._original_sign
 """
 
 

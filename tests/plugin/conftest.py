@@ -1,3 +1,0 @@
-"""pytester for the plugin tests."""
-
-pytest_plugins = ["pytester"]
