@@ -16,7 +16,7 @@ from cognito_mock.backend.passwords import check_password, set_password
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
-from cognito_mock.backend.users import ALIAS_EXISTS, index_aliases, require_user
+from cognito_mock.backend.users import ALIAS_EXISTS, claim_aliases, index_aliases, require_user
 from cognito_mock.errors import (
     AliasExistsException,
     InvalidParameterException,
@@ -31,17 +31,13 @@ MAX_CUSTOM_ATTRIBUTES = 50
 def check_identifiers(pool: UserPool, probe: User) -> None:
     """Raise AliasExistsException if `probe` (a user with prospective attributes) would take a
     username attribute or a verified alias value another user holds. Changes nothing."""
-    # Owners are compared by sub: the probe is a copy, never the indexed user object itself.
-    for attribute in (*pool.username_attributes, *pool.alias_attributes):
+    for attribute in pool.username_attributes:
+        # Username attributes are unique whether verified or not.
         value = probe.attributes.get(attribute)
-        flag = VERIFIED_FLAG.get(attribute)
-        if attribute in pool.alias_attributes and flag and probe.attributes.get(flag) != "true":
-            continue  # an unverified email / phone alias claims nothing
         owner = pool.users.alias_owner(attribute, value) if value else None
-        if owner is not None and owner.sub != probe.sub:
-            raise AliasExistsException(
-                ALIAS_EXISTS.get(attribute, f"An account with the {attribute} already exists.")
-            )
+        if owner is not None and owner.sub != probe.sub:  # by sub: the probe is a copy
+            raise AliasExistsException(ALIAS_EXISTS[attribute])
+    claim_aliases(pool, probe, force=False)
 
 
 def apply_attribute_update(
