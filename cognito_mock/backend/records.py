@@ -5,10 +5,13 @@ Plain dataclasses; wire keys stay PascalCase only inside the `settings` dicts th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 __all__ = ["AppClient", "Code", "Group", "User", "UserDirectory", "UserPool"]
+
+C = TypeVar("C")
 
 
 @dataclass
@@ -19,6 +22,36 @@ class Code:
     expires: float
     attribute: str | None = None  # the attribute the code verifies, if any
     failures: int = 0
+
+
+class _Lazy(Generic[C]):
+    """A container attribute made on first access and kept in `_<name>`.
+
+    Most users never get groups, codes, MFA settings or devices: six empty containers per user
+    were over half of a user's memory, so they exist only once something reads or writes them.
+    """
+
+    def __init__(self, factory: Callable[[], C]) -> None:
+        self.factory = factory
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Lazy[C]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> C: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        found = obj.__dict__[self.slot]
+        if found is None:
+            found = obj.__dict__[self.slot] = self.factory()
+        return found
+
+    def __set__(self, obj: object, value: C) -> None:
+        obj.__dict__[self.slot] = value
 
 
 @dataclass
@@ -33,15 +66,23 @@ class User:
     enabled: bool = True
     password: str | None = None
     password_set: float = 0.0
-    password_history: list[str] = field(default_factory=list)
-    groups: set[str] = field(default_factory=set)  # group names
-    codes: dict[str, Code] = field(default_factory=dict)  # purpose -> pending code
-    # Pending attribute values awaiting verification (AttributesRequireVerificationBeforeUpdate).
-    pending: dict[str, str] = field(default_factory=dict)
-    mfa: dict[str, Any] = field(default_factory=dict)  # owned by the MFA concern
     failed_sign_ins: int = 0
     locked_until: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)  # owned by later concerns (devices, ...)
+    # The containers below are made on first use (see `_Lazy`); None until then.
+    _password_history: list[str] | None = None
+    _groups: set[str] | None = None
+    _codes: dict[str, Code] | None = None
+    _pending: dict[str, str] | None = None
+    _mfa: dict[str, Any] | None = None
+    _extra: dict[str, Any] | None = None
+
+    password_history = _Lazy[list[str]](list)
+    groups = _Lazy[set[str]](set)  # group names
+    codes = _Lazy[dict[str, Code]](dict)  # purpose -> pending code
+    # Pending attribute values awaiting verification (AttributesRequireVerificationBeforeUpdate).
+    pending = _Lazy[dict[str, str]](dict)
+    mfa = _Lazy[dict[str, Any]](dict)  # owned by the MFA concern
+    extra = _Lazy[dict[str, Any]](dict)  # owned by later concerns (devices, ...)
 
 
 class UserDirectory:
