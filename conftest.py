@@ -6,6 +6,10 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# No test may ever reach for real credentials: botocore's chain would otherwise ask the EC2 instance
+# metadata service (a link-local address) when a test runs without credentials on purpose.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
 settings.register_profile(
     "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
