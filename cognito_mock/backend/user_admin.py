@@ -57,6 +57,17 @@ def apply_attribute_update(
     pending: dict[str, str] = {}
     to_verify: list[str] = []
     for name, value in values.items():
+        if value == "":
+            # The documented way to delete an attribute is to send it with a blank value.
+            entry = pool.schema_attribute(name) or {}
+            if entry.get("Required"):
+                raise InvalidParameterException(
+                    f"Invalid user attributes: {name}: Required attribute cannot be deleted."
+                )
+            updated.pop(name, None)
+            if name in VERIFIED_FLAG:
+                updated.pop(VERIFIED_FLAG[name], None)
+            continue
         updated[name] = value
         if name in VERIFIABLE and value != user.attributes.get(name):
             flag = VERIFIED_FLAG[name]

@@ -251,3 +251,20 @@ def test_disable_blocks_and_enable_restores(client: Any, pool_id: str) -> None:
     with pytest.raises(client.exceptions.UserNotFoundException) as caught:
         client.admin_disable_user(UserPoolId=pool_id, Username="nobody")
     assert _error(caught)[1] == "User does not exist."
+
+
+def test_a_blank_value_deletes_the_attribute(client: Any) -> None:
+    pool_id = client.create_user_pool(
+        PoolName="p", Schema=[{"Name": "name", "AttributeDataType": "String", "Required": True}]
+    )["UserPool"]["Id"]
+    _user(client, pool_id, "ann", ("name", "Ann"), ("email", "a@b.io"), ("email_verified", "true"))
+    client.admin_update_user_attributes(
+        UserPoolId=pool_id, Username="ann", UserAttributes=[{"Name": "email", "Value": ""}]
+    )
+    assert set(_attrs(client, pool_id, "ann")) == {"sub", "name"}
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+        client.admin_update_user_attributes(
+            UserPoolId=pool_id, Username="ann", UserAttributes=[{"Name": "name", "Value": ""}]
+        )
+    assert _error(caught)[1] == "Invalid user attributes: name: Required attribute cannot be deleted."
+    assert _attrs(client, pool_id, "ann")["name"] == "Ann"
