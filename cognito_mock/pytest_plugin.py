@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import itertools
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -205,7 +206,16 @@ def cognito_mock(
         )
         interception = mock.intercept()
         interception.__enter__()
-        yield mock
+        # boto3's default session caches the dummy credentials it resolves during the test; a
+        # later test must not inherit them (it would sign, and reach the network, not fail fast).
+        boto3 = sys.modules.get("boto3")
+        default_session = getattr(boto3, "DEFAULT_SESSION", None)
+        try:
+            yield mock
+        finally:
+            boto3 = sys.modules.get("boto3")
+            if boto3 is not None:
+                setattr(boto3, "DEFAULT_SESSION", default_session)  # noqa: B010  (mypy: untyped module)
         _guarded(request, "cognito_mock", lambda: interception.__exit__(None, None, None))
 
 

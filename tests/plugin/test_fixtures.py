@@ -55,14 +55,21 @@ def test_environment_and_interception_are_restored(
         pytester,
         """
         import os
+        import boto3
         from botocore.endpoint import Endpoint
         original = Endpoint._send
+        session_before = boto3.DEFAULT_SESSION
 
         def test_uses(cognito_mock):
             assert Endpoint._send is not original
             assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+            boto3.DEFAULT_SESSION = None
+            boto3.client("cognito-idp").list_user_pools(MaxResults=1)   # makes a default session
+            assert boto3.DEFAULT_SESSION is not None
 
         def test_after():
+            # the test's default session, with its cached dummy credentials, is gone
+            assert boto3.DEFAULT_SESSION is session_before
             assert Endpoint._send is original
             assert os.environ["AWS_ACCESS_KEY_ID"] == "real-looking-key"
             assert os.environ["AWS_PROFILE"] == "someone"
