@@ -43,6 +43,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+# Built once: json.loads/json.dumps with options construct a new decoder/encoder on every call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def operation_from_target(target: str | None) -> str:
     """`AWSCognitoIdentityProviderService.AdminGetUser` -> `AdminGetUser`."""
     prefix = index()["target_prefix"] + "."
@@ -60,7 +65,12 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
     if not body:
         return operation, {}
     try:
-        params = json.loads(body, parse_constant=_reject_constant)
+        text = (
+            body.decode(json.detect_encoding(body), "surrogatepass")
+            if isinstance(body, (bytes, bytearray))
+            else body
+        )
+        params = _DECODER.decode(text)
     except (ValueError, UnicodeDecodeError):
         raise WireError("SerializationException", "Failed to parse the request body.") from None
     if not isinstance(params, dict):
@@ -78,7 +88,7 @@ def _headers(request_id: str) -> dict[str, str]:
 
 
 def encode_result(result: dict[str, Any], request_id: str) -> WireResponse:
-    body = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    body = _ENCODER.encode(result).encode("utf-8")
     return WireResponse(200, body, _headers(request_id))
 
 
@@ -98,5 +108,5 @@ def encode_error(error: ServiceError | WireError, request_id: str) -> WireRespon
             .decode("latin-1")
             .replace("\n", " ")
         )
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    body = _ENCODER.encode(payload).encode("utf-8")
     return WireResponse(status, body, headers)
