@@ -59,6 +59,8 @@ _STANDARD_BY_NAME = {a["Name"]: a for a in STANDARD_ATTRIBUTES}
 def custom_attribute(spec: dict[str, Any]) -> dict[str, Any]:
     """The stored schema entry for a custom attribute request (`custom:` / `dev:custom:` name)."""
     kind = spec.get("AttributeDataType", "String")
+    if not spec.get("Name"):  # optional in the model, needed by the service
+        raise InvalidParameterException("Attribute name must not be null.")
     if spec.get("Required"):
         raise InvalidParameterException("Required custom attributes are not supported currently.")
     developer = bool(spec.get("DeveloperOnlyAttribute", False))
@@ -84,7 +86,9 @@ def build_schema(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
     custom: list[dict[str, Any]] = []
     seen: set[str] = set()
     for spec in requested:
-        name = spec["Name"]
+        name = spec.get("Name")
+        if not name:  # optional in the model, needed by the service
+            raise InvalidParameterException("Attribute name must not be null.")
         if name in seen:
             raise InvalidParameterException(f"Duplicate attribute name: {name}")
         seen.add(name)
