@@ -206,10 +206,12 @@ def cognito_mock(
         )
         interception = mock.intercept()
         interception.__enter__()
-        # boto3's default session caches the dummy credentials it resolves during the test; a
-        # later test must not inherit them (it would sign, and reach the network, not fail fast).
+        # boto3's default session caches the credentials it resolves: each test gets a new one
+        # (made on first use), and later tests must not inherit it with the dummy credentials.
         boto3 = sys.modules.get("boto3")
         default_session = getattr(boto3, "DEFAULT_SESSION", None)
+        if boto3 is not None:
+            setattr(boto3, "DEFAULT_SESSION", None)  # noqa: B010  (mypy: untyped module)
         try:
             yield mock
         finally:

@@ -22,8 +22,8 @@ def test_cognito_mock_is_fresh_per_test_and_intercepts_boto3(pytester: pytest.Py
         import boto3
         from cognito_mock import CognitoMock
 
-        made_before = boto3.client("cognito-idp", region_name="us-east-1",
-                                   aws_access_key_id="x", aws_secret_access_key="y")
+        made_before = boto3.session.Session().client("cognito-idp", region_name="us-east-1",
+                                                     aws_access_key_id="x", aws_secret_access_key="y")
         seen = []
 
         def test_one(cognito_mock):
@@ -48,6 +48,10 @@ def test_cognito_mock_is_fresh_per_test_and_intercepts_boto3(pytester: pytest.Py
 def test_environment_and_interception_are_restored(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import boto3
+
+    # A default session made before the tests; the fixture must leave it in place.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session())
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "real-looking-key")
     monkeypatch.setenv("AWS_PROFILE", "someone")
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
@@ -63,7 +67,7 @@ def test_environment_and_interception_are_restored(
         def test_uses(cognito_mock):
             assert Endpoint._send is not original
             assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
-            boto3.DEFAULT_SESSION = None
+            assert boto3.DEFAULT_SESSION is None   # a test starts without one
             boto3.client("cognito-idp").list_user_pools(MaxResults=1)   # makes a default session
             assert boto3.DEFAULT_SESSION is not None
 
