@@ -94,14 +94,16 @@ def _world() -> tuple[CognitoMock, dict[str, str]]:
     return mock, real
 
 
-def _substituted(op: str, request: dict[str, Any], real: dict[str, str], keep: Any) -> dict[str, Any]:
+def _substituted(
+    op: str, request: dict[str, Any], real: dict[str, str], keep: Any
+) -> dict[str, Any]:
     """`request` with the real ids in the members that name them (each kept random if `keep`)."""
     members = DEFS[operation(op).input]["properties"]
     out = dict(request)
+    required = DEFS[operation(op).input].get("required", [])
     for name, value in real.items():
-        if name in members and (name in out or name in DEFS[operation(op).input].get("required", [])):
-            if not keep(name):
-                out[name] = value
+        if name in members and (name in out or name in required) and not keep(name):
+            out[name] = value
     return out
 
 

@@ -1,0 +1,156 @@
+"""Meta-tests of `from_operation` / `from_shape`: each mode's examples are what they claim to be."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+
+import cognito_mock.strategies as strategies
+from cognito_mock.shapes import operation, operation_names, schema_document
+from cognito_mock.strategies import InvalidRequest, from_operation, from_shape
+from cognito_mock.validation import request_violations
+from cognito_mock.validation.messages import aws_path
+
+DEFS = schema_document()["$defs"]
+EXAMPLES = max(5, settings.default.max_examples // 8)
+META = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.mark.parametrize("op", operation_names())
+def test_valid_and_edge_examples_pass_the_model(op: str) -> None:
+    @META
+    @given(from_operation(op), from_operation(op, mode="edge"))
+    def check(valid: dict[str, Any], edge: dict[str, Any]) -> None:
+        assert request_violations(op, valid) == []
+        assert request_violations(op, edge) == []
+
+    check()
+
+
+@pytest.mark.parametrize("op", operation_names())
+def test_invalid_examples_break_exactly_the_labelled_constraint(op: str) -> None:
+    @META
+    @given(from_operation(op, mode="invalid"))
+    def check(case: InvalidRequest) -> None:
+        found = request_violations(op, case.request)
+        assert len(found) == 1, found
+        assert (aws_path(found[0].path), found[0].constraint) == (case.path, case.constraint)
+        assert case.message.startswith("1 validation error detected: ")
+
+    check()
+
+
+def test_invalid_mode_covers_every_kind_of_constraint() -> None:
+    seen: set[str] = set()
+    ops = [
+        "CreateUserPool",
+        "AdminCreateUser",
+        "ListUsers",
+        "AddCustomAttributes",
+        "VerifySoftwareToken",
+    ]
+
+    @settings(max_examples=150, deadline=None, database=None, phases=[Phase.generate])
+    @given(st.sampled_from(ops).flatmap(lambda op: from_operation(op, mode="invalid")))
+    def collect(case: InvalidRequest) -> None:
+        seen.add(case.constraint)
+
+    collect()
+    text = " | ".join(sorted(seen))
+    for kind in (
+        "Member must not be null",
+        "regular expression pattern",
+        "enum value set",
+        "have length less than",
+        "have length greater than",
+        "have value less than",
+        "Member must be a",
+    ):
+        assert kind in text, (kind, text)
+
+
+def test_edge_mode_reaches_both_length_bounds() -> None:
+    # UsernameType is 1..128 characters.
+    longest = find(from_shape("UsernameType", mode="edge"), lambda v: len(v) == 128)
+    shortest = find(from_shape("UsernameType", mode="edge"), lambda v: len(v) == 1)
+    assert (len(longest), len(shortest)) == (128, 1)
+    unicode = find(
+        from_shape("UsernameType", mode="edge"), lambda v: any(ord(c) > 0xFFFF for c in v)
+    )
+    assert request_violations("AdminGetUser", {"UserPoolId": "a_b", "Username": unicode}) == []
+
+
+def test_edge_mode_fills_every_optional_member_and_every_enum_value() -> None:
+    members = set(DEFS[operation("CreateUserPool").input]["properties"])
+    full = find(from_operation("CreateUserPool", mode="edge"), lambda r: set(r) == members)
+    assert set(full) == members
+    for value in DEFS["UserStatusType"]["enum"]:
+        assert find(from_shape("UserStatusType", mode="edge"), lambda v, w=value: v == w) == value
+
+
+def test_valid_examples_shrink_towards_required_members() -> None:
+    smallest = find(from_operation("CreateUserPool"), lambda r: True)
+    assert set(smallest) == set(DEFS[operation("CreateUserPool").input]["required"])
+    assert find(from_operation("ListUsers"), lambda r: "Limit" in r)["Limit"] == 0
+
+
+def test_argument_errors_are_raised_on_use_not_at_creation() -> None:
+    bad = [
+        from_operation("NoSuchOperation"),
+        from_shape("NoSuchShape"),
+        from_operation("AdminGetUser", mode="bogus"),
+    ]  # type: ignore[arg-type]
+    for strategy in bad:
+        with pytest.raises(ValueError):
+            _draw_once(strategy)
+
+
+def test_public_names() -> None:
+    for name in strategies.__all__:
+        assert hasattr(strategies, name), name
+    assert {"from_operation", "from_shape", "InvalidRequest", "passwords", "usernames"} <= set(
+        strategies.__all__
+    )
+
+
+@pytest.mark.skipif(
+    not os.environ.get("COGNITO_MOCK_BENCH"), reason="timing run: COGNITO_MOCK_BENCH=1"
+)
+def test_one_hundred_valid_examples_of_every_operation_in_a_minute() -> None:
+    start = time.perf_counter()
+    for op in operation_names():
+
+        @settings(
+            max_examples=100,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(from_operation(op))
+        def draw(request: dict[str, Any]) -> None:
+            pass
+
+        draw()
+    elapsed = time.perf_counter() - start
+    print(f"153 operations x 100 valid examples: {elapsed:.1f} s")
+    assert elapsed < 60
+
+
+def _draw_once(strategy: st.SearchStrategy[Any]) -> None:
+    @settings(max_examples=1, database=None, deadline=None)
+    @given(strategy)
+    def use(value: Any) -> None:
+        pass
+
+    use()
