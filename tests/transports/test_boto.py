@@ -64,7 +64,8 @@ def test_intercept_routes_clients_made_before_and_after(
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    before = boto3.client("cognito-idp", region_name="us-east-1")
+    # A fresh session: the default one may hold credentials cached by an earlier test.
+    before = boto3.session.Session().client("cognito-idp", region_name="us-east-1")
     with mock.intercept():
         after = boto3.client("cognito-idp", region_name="us-east-1")
         pool_id = before.create_user_pool(PoolName="p")["UserPool"]["Id"]
