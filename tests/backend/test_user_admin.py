@@ -266,5 +266,7 @@ def test_a_blank_value_deletes_the_attribute(client: Any) -> None:
         client.admin_update_user_attributes(
             UserPoolId=pool_id, Username="ann", UserAttributes=[{"Name": "name", "Value": ""}]
         )
-    assert _error(caught)[1] == "Invalid user attributes: name: Required attribute cannot be deleted."
+    assert (
+        _error(caught)[1] == "Invalid user attributes: name: Required attribute cannot be deleted."
+    )
     assert _attrs(client, pool_id, "ann")["name"] == "Ann"
