@@ -31,7 +31,6 @@ from cognito_mock.backend.passwords import check_password, set_password
 from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
-from cognito_mock.backend.tokens import issue_tokens
 from cognito_mock.backend.users import find_user, index_aliases
 from cognito_mock.errors import (
     InvalidParameterException,
@@ -145,7 +144,7 @@ def _password_verifier(answer: Answer) -> dict[str, Any]:
         raise record_failure(backend, user)
     record_success(user)
     check_state(client, user, password_ok=True)
-    return finish_sign_in(backend, pool, client, user)
+    return finish_sign_in(backend, pool, client, user, params=responses)
 
 
 @challenge("NEW_PASSWORD_REQUIRED")
@@ -196,10 +195,11 @@ def _new_password(answer: Answer) -> dict[str, Any]:
         touch(user)
     session.used = True
     record_success(user)
-    return {
-        "ChallengeParameters": {},
-        "AuthenticationResult": issue_tokens(backend, pool, client, user),
-    }
+    return finish_sign_in(
+        backend, pool, client, user,
+        done={*session.data.get("done", ()), "new_password"},
+        params=responses, data=session.data.get("sign_in"),
+    )  # fmt: skip
 
 
 @challenge("SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP")
@@ -221,7 +221,7 @@ def _select(answer: Answer) -> dict[str, Any]:
         raise InvalidParameterException(f"The challenge {choice} is not available for this user.")
     if choice == "PASSWORD":
         require_params(responses, "PASSWORD")
-        result = password_sign_in(backend, pool, client, user, responses["PASSWORD"])
+        result = password_sign_in(backend, pool, client, user, responses["PASSWORD"], responses)
     else:
         require_params(responses, "SRP_A")
         result = srp_challenge(

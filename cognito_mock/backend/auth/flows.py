@@ -64,12 +64,17 @@ def available_challenges(pool: UserPool) -> list[str]:
 
 
 def password_sign_in(
-    backend: Backend, pool: UserPool, client: AppClient, user: User | None, password: str
+    backend: Backend,
+    pool: UserPool,
+    client: AppClient,
+    user: User | None,
+    password: str,
+    params: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     if user is None:  # unknown user on a client that hides existence
         raise NotAuthorizedException(INCORRECT)
     check_password(backend, client, user, password)
-    return finish_sign_in(backend, pool, client, user)
+    return finish_sign_in(backend, pool, client, user, params=params)
 
 
 def srp_challenge(
@@ -146,7 +151,7 @@ def _user_auth(
     preferred = params.get("PREFERRED_CHALLENGE")
     if preferred == "PASSWORD" and preferred in available:
         require_params(params, "PASSWORD")
-        return password_sign_in(backend, pool, client, user, params["PASSWORD"])
+        return password_sign_in(backend, pool, client, user, params["PASSWORD"], params)
     if preferred == "PASSWORD_SRP" and preferred in available:
         require_params(params, "SRP_A")
         return srp_challenge(
@@ -179,7 +184,7 @@ def _initiate(
         require_params(params, "USERNAME", "PASSWORD")
         check_hash(client, params, params["USERNAME"], admin=admin)
         user = lookup_user(pool, client, params["USERNAME"])
-        return password_sign_in(backend, pool, client, user, params["PASSWORD"])
+        return password_sign_in(backend, pool, client, user, params["PASSWORD"], params)
     if flow == "USER_SRP_AUTH":
         require_params(params, "USERNAME", "SRP_A")
         username = params["USERNAME"]

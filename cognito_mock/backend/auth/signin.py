@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_mock.backend.auth import srp
@@ -28,6 +30,8 @@ from cognito_mock.errors import (
 
 __all__ = [
     "INCORRECT",
+    "SignIn",
+    "SignInStep",
     "check_flow",
     "check_hash",
     "check_password",
@@ -38,6 +42,7 @@ __all__ = [
     "record_failure",
     "record_success",
     "require_params",
+    "sign_in_step",
     "simulated_srp",
     "srp_verifier",
 ]
@@ -202,21 +207,83 @@ def new_password_parameters(pool: UserPool, user: User) -> dict[str, str]:
     }
 
 
+@dataclass
+class SignIn:
+    """One sign-in after its first factor is proven, as the steps that follow see it.
+
+    `done` names the steps already satisfied; `params` are the AuthParameters/ChallengeResponses
+    of the call being answered (DEVICE_KEY, ...); `data` travels with every challenge session of
+    this sign-in, so a later step can read what an earlier one recorded.
+    """
+
+    backend: Backend
+    pool: UserPool
+    client: AppClient
+    user: User
+    done: set[str] = field(default_factory=set)
+    params: dict[str, str] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def challenge(self, name: str, parameters: dict[str, str]) -> dict[str, Any]:
+        """Answer with challenge `name`; its session remembers this sign-in's progress."""
+        session = open_session(
+            self.backend, self.pool, self.client, name, self.user.username,
+            done=sorted(self.done), sign_in=dict(self.data),
+        )  # fmt: skip
+        return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
+
+
+# A step returns a challenge response to stop the sign-in there, or None to go on.
+SignInStep = Callable[[SignIn], "dict[str, Any] | None"]
+_STEPS: list[tuple[int, str, SignInStep]] = []
+
+
+def sign_in_step(order: int, name: str) -> Callable[[SignInStep], SignInStep]:
+    """Register a step run (in `order`) between the first factor and the tokens."""
+
+    def register(step: SignInStep) -> SignInStep:
+        if any(existing == name for _, existing, _ in _STEPS):
+            raise ValueError(f"sign-in step {name!r} is already registered")
+        _STEPS.append((order, name, step))
+        _STEPS.sort(key=lambda entry: entry[0])
+        return step
+
+    return register
+
+
+@sign_in_step(10, "new_password")
+def _temporary_password(sign_in: SignIn) -> dict[str, Any] | None:
+    """A temporary password must be replaced first (NEW_PASSWORD_REQUIRED)."""
+    user = sign_in.user
+    if user.status != "FORCE_CHANGE_PASSWORD":
+        return None
+    if temporary_password_expired(sign_in.pool, user, sign_in.backend.clock.now()):
+        raise NotAuthorizedException(
+            "Temporary password has expired and must be reset by an administrator."
+        )
+    return sign_in.challenge("NEW_PASSWORD_REQUIRED", new_password_parameters(sign_in.pool, user))
+
+
 def finish_sign_in(
-    backend: Backend, pool: UserPool, client: AppClient, user: User
+    backend: Backend,
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    *,
+    done: Iterable[str] = (),
+    params: dict[str, str] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """After the password is proven: NEW_PASSWORD_REQUIRED for temporary passwords, else tokens."""
-    if user.status == "FORCE_CHANGE_PASSWORD":
-        if temporary_password_expired(pool, user, backend.clock.now()):
-            raise NotAuthorizedException(
-                "Temporary password has expired and must be reset by an administrator."
-            )
-        session = open_session(backend, pool, client, "NEW_PASSWORD_REQUIRED", user.username)
-        return {
-            "ChallengeName": "NEW_PASSWORD_REQUIRED",
-            "Session": session,
-            "ChallengeParameters": new_password_parameters(pool, user),
-        }
+    """After the first factor: run the registered steps (new password, devices, MFA, ...) not yet
+    `done`; the first that asks for a challenge ends the call, else tokens are issued."""
+    sign_in = SignIn(backend, pool, client, user, set(done), dict(params or {}), dict(data or {}))
+    for _, name, step in _STEPS:
+        if name in sign_in.done:
+            continue
+        answer = step(sign_in)
+        if answer is not None:
+            return answer
+        sign_in.done.add(name)
     return {
         "ChallengeParameters": {},
         "AuthenticationResult": issue_tokens(backend, pool, client, user),
