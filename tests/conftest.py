@@ -21,8 +21,11 @@ def mock(clock: ManualClock) -> CognitoMock:
 
 @pytest.fixture
 def client(mock: CognitoMock) -> Any:
-    """A real boto3 cognito-idp client answered by `mock`."""
-    return mock.client()
+    """A real boto3 cognito-idp client answered by `mock`, without retries: botocore retries
+    LimitExceededException and TooManyRequestsException, which would only add sleeps here."""
+    from botocore.config import Config
+
+    return mock.client(config=Config(retries={"total_max_attempts": 1}))
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
@@ -27,12 +26,6 @@ EMAIL_DELIVERY = {"Destination": "s***@g***", "DeliveryMedium": "EMAIL", "Attrib
 SMS_DELIVERY = {
     "Destination": "+********4114", "DeliveryMedium": "SMS", "AttributeName": "phone_number",
 }  # fmt: skip
-
-
-@pytest.fixture
-def client(mock: CognitoMock) -> Any:
-    """boto3 without retries: LimitExceededException is retryable and would only add sleeps."""
-    return mock.client(config=Config(retries={"total_max_attempts": 1}))
 
 
 def add_client(client: Any, pool_id: str, *, secret: bool = False, **settings: Any) -> str:

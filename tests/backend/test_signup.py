@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
@@ -20,12 +19,6 @@ MISMATCH = "Invalid verification code provided, please try again."
 EXPIRED = "Invalid code provided, please request a code again."
 NOT_FOUND = "Username/client id combination not found."
 LIMIT = "Attempt limit exceeded, please try after some time."
-
-
-@pytest.fixture
-def client(mock: CognitoMock) -> Any:
-    """boto3 without retries: LimitExceededException is retryable and would only add sleeps."""
-    return mock.client(config=Config(retries={"total_max_attempts": 1}))
 
 
 def add_client(client: Any, pool_id: str, *, secret: bool = False, **settings: Any) -> str:
