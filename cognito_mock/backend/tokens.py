@@ -64,6 +64,9 @@ class Origin:
     created: float = 0.0
     last_active: float = 0.0
     expires: float = 0.0
+    # Device tracking (devices): the device key this sign-in was tracked under; every access
+    # token of the origin carries it as `device_key`, and refreshing must name the same device.
+    device_key: str | None = None
 
 
 @dataclass
@@ -197,9 +200,11 @@ def issue_tokens(
     *,
     origin: Origin | None = None,
     new_refresh_token: bool = True,
+    device_key: str | None = None,
 ) -> dict[str, Any]:
     """A wire-form AuthenticationResult. Without `origin` this is a new authentication (new
-    origin_jti, auth_time now); with it, a refresh that keeps both."""
+    origin_jti, auth_time now); with it, a refresh that keeps both. `device_key` (new
+    authentications only) is the tracked device the tokens are bound to."""
     now = backend.clock.now()
     iat = int(now)
     fresh = origin is None
@@ -212,6 +217,7 @@ def issue_tokens(
             generation=_generation(user),
             password_stamp=_password_stamp(user),
             created=now,
+            device_key=device_key,
         )
     validity = token_validity_seconds(client)
     id_key, access_key = pool_keys(backend, pool)
@@ -240,6 +246,8 @@ def issue_tokens(
     access_claims: dict[str, Any] = {"sub": user.sub}
     if groups:
         access_claims["cognito:groups"] = groups
+    if origin.device_key:
+        access_claims["device_key"] = origin.device_key
     access_claims.update({"iss": iss, "client_id": client.client_id})
     if with_origin:
         access_claims["origin_jti"] = origin.origin_jti
