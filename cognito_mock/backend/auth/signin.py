@@ -284,7 +284,9 @@ def finish_sign_in(
         if answer is not None:
             return answer
         sign_in.done.add(name)
-    return {
-        "ChallengeParameters": {},
-        "AuthenticationResult": issue_tokens(backend, pool, client, user),
-    }
+    # The device step (backend/auth/device_step.py) leaves the tracked device key in `data`,
+    # and NewDeviceMetadata when it registered a new device for this sign-in.
+    result = issue_tokens(backend, pool, client, user, device_key=sign_in.data.get("device_key"))
+    if sign_in.data.get("new_device"):
+        result["NewDeviceMetadata"] = dict(sign_in.data["new_device"])
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}
