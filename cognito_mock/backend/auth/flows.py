@@ -19,6 +19,7 @@ from cognito_mock.backend.auth.signin import (
     srp_verifier,
 )
 from cognito_mock.backend.clients import client_by_id, hides_user_existence, require_client
+from cognito_mock.backend.devices import check_refresh_device
 from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
@@ -132,6 +133,8 @@ def _refresh(
         raise
     # The internal username (the sub in UsernameAttributes pools); an alias does not match.
     check_hash(client, params, [user.username, user.sub], admin=admin)
+    # A device-bound sign-in refreshes only with its (still confirmed) DEVICE_KEY.
+    check_refresh_device(backend, user, record.origin, params.get("DEVICE_KEY"))
     result = issue_tokens(
         backend, pool, client, user, origin=record.origin, new_refresh_token=False
     )
