@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from cognito_mock import dispatch
 from cognito_mock.backend.outbox import Outbox
 from cognito_mock.backend.state import Backend
+from cognito_mock.backend.triggers import Triggers
 from cognito_mock.clock import Clock, ManualClock, SystemClock
 from cognito_mock.errors import ServiceError
 from cognito_mock.faults import Faults
@@ -109,6 +110,15 @@ class CognitoMock:
         """Every email and SMS the service would have sent, oldest first."""
         outbox: Outbox = self._shared.setdefault("outbox", Outbox())
         return outbox
+
+    @property
+    def triggers(self) -> Triggers:
+        """Lambda triggers as Python callables: `mock.triggers.register("PreSignUp", func)` or
+        `@mock.triggers.on("PreSignUp")`; `reset()` forgets them. See backend/triggers.py."""
+        found = self._shared.get("triggers")
+        if not isinstance(found, Triggers):
+            found = self._shared["triggers"] = Triggers()
+        return found
 
     # -- the Python way in ---------------------------------------------------------------------
 

@@ -201,6 +201,7 @@ def issue_tokens(
     origin: Origin | None = None,
     new_refresh_token: bool = True,
     device_key: str | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
     """A wire-form AuthenticationResult. Without `origin` this is a new authentication (new
     origin_jti, auth_time now); with it, a refresh that keeps both. `device_key` (new
@@ -263,6 +264,12 @@ def issue_tokens(
             "username": user.username,
         }
     )
+
+    # PreTokenGeneration (`source`: the triggerSource; refreshes and sign-ins by default).
+    from cognito_mock.backend.pre_token import customize_claims  # local import: optional concern
+
+    default = "TokenGeneration_Authentication" if fresh else "TokenGeneration_RefreshTokens"
+    customize_claims(backend, pool, user, source or default, id_claims, access_claims)
 
     store = token_store(pool)
     result: dict[str, Any] = {

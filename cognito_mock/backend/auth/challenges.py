@@ -31,6 +31,7 @@ from cognito_mock.backend.passwords import check_password, set_password
 from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
+from cognito_mock.backend.triggers import with_caller
 from cognito_mock.backend.users import find_user, index_aliases
 from cognito_mock.errors import (
     InvalidParameterException,
@@ -244,12 +245,14 @@ def _respond(
 
 
 @operation("RespondToAuthChallenge")
+@with_caller
 def respond_to_auth_challenge(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     return _respond(backend, pool, client, request, admin=False)
 
 
 @operation("AdminRespondToAuthChallenge")
+@with_caller
 def admin_respond_to_auth_challenge(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     client = require_client(backend, request["UserPoolId"], request["ClientId"])
     return _respond(backend, backend.pool(request["UserPoolId"]), client, request, admin=True)

@@ -20,10 +20,12 @@ from cognito_mock.backend.auth.signin import (
 )
 from cognito_mock.backend.clients import client_by_id, hides_user_existence, require_client
 from cognito_mock.backend.devices import check_refresh_device
+from cognito_mock.backend.migration import migrate_user
 from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
 from cognito_mock.backend.tokens import issue_tokens, refresh_record
+from cognito_mock.backend.triggers import pre_authentication, with_caller
 from cognito_mock.errors import (
     InvalidParameterException,
     NotAuthorizedException,
@@ -72,6 +74,9 @@ def password_sign_in(
     password: str,
     params: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    # PreAuthentication runs before the password is checked: its rejection wins.
+    name = (params or {}).get("USERNAME", "")
+    pre_authentication(backend, pool, user, name, hidden=hides_user_existence(client))
     if user is None:  # unknown user on a client that hides existence
         raise NotAuthorizedException(INCORRECT)
     check_password(backend, client, user, password)
@@ -89,6 +94,7 @@ def srp_challenge(
     with_session: bool,
 ) -> dict[str, Any]:
     """The PASSWORD_VERIFIER challenge; simulated (stable salt, unprovable) for `user` None."""
+    pre_authentication(backend, pool, user, username, hidden=hides_user_existence(client))
     if user is not None:
         check_state(client, user, password_ok=False)
         salt, verifier = srp_verifier(pool, user)
@@ -186,7 +192,8 @@ def _initiate(
     if flow in _PASSWORD_FLOWS:
         require_params(params, "USERNAME", "PASSWORD")
         check_hash(client, params, params["USERNAME"], admin=admin)
-        user = lookup_user(pool, client, params["USERNAME"])
+        migrated = migrate_user(backend, pool, params["USERNAME"], params["PASSWORD"])
+        user = migrated or lookup_user(pool, client, params["USERNAME"])
         return password_sign_in(backend, pool, client, user, params["PASSWORD"], params)
     if flow == "USER_SRP_AUTH":
         require_params(params, "USERNAME", "SRP_A")
@@ -200,13 +207,14 @@ def _initiate(
         return _refresh(backend, pool, client, params, admin=admin)
     if flow == "USER_AUTH":
         return _user_auth(backend, pool, client, params, admin=admin)
-    # CUSTOM_AUTH needs Define/Create/Verify triggers, which this pool cannot have configured yet.
-    raise InvalidParameterException(
-        "Custom auth lambda trigger is not configured for the user pool."
-    )
+    # CUSTOM_AUTH: Define/Create/Verify triggers (custom_auth builds on this module).
+    from cognito_mock.backend.auth.custom_auth import start_custom_auth
+
+    return start_custom_auth(backend, pool, client, params, admin=admin)
 
 
 @operation("InitiateAuth")
+@with_caller
 def initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     params = dict(request.get("AuthParameters") or {})
@@ -214,6 +222,7 @@ def initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation("AdminInitiateAuth")
+@with_caller
 def admin_initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     client = require_client(backend, request["UserPoolId"], request["ClientId"])
     pool = backend.pool(request["UserPoolId"])

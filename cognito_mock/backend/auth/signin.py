@@ -264,6 +264,26 @@ def _temporary_password(sign_in: SignIn) -> dict[str, Any] | None:
     return sign_in.challenge("NEW_PASSWORD_REQUIRED", new_password_parameters(sign_in.pool, user))
 
 
+@sign_in_step(90, "post_authentication")
+def _post_authentication(sign_in: SignIn) -> dict[str, Any] | None:
+    """The PostAuthentication trigger, once the user has proven every factor."""
+    from cognito_mock.backend.triggers import post_authentication  # local: optional concern
+
+    new_device = bool(sign_in.data.get("new_device"))
+    post_authentication(sign_in.backend, sign_in.pool, sign_in.user, new_device=new_device)
+    return None
+
+
+def _token_source(sign_in: SignIn) -> str:
+    """PreTokenGeneration's triggerSource for tokens issued at the end of this sign-in."""
+    given = sign_in.data.get("token_source")
+    if given:
+        return str(given)
+    if "NEW_PASSWORD" in sign_in.params:
+        return "TokenGeneration_NewPasswordChallenge"
+    return "TokenGeneration_Authentication"
+
+
 def finish_sign_in(
     backend: Backend,
     pool: UserPool,
@@ -286,7 +306,10 @@ def finish_sign_in(
         sign_in.done.add(name)
     # The device step (backend/auth/device_step.py) leaves the tracked device key in `data`,
     # and NewDeviceMetadata when it registered a new device for this sign-in.
-    result = issue_tokens(backend, pool, client, user, device_key=sign_in.data.get("device_key"))
+    result = issue_tokens(
+        backend, pool, client, user, device_key=sign_in.data.get("device_key"),
+        source=_token_source(sign_in),
+    )  # fmt: skip
     if sign_in.data.get("new_device"):
         result["NewDeviceMetadata"] = dict(sign_in.data["new_device"])
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
