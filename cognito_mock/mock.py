@@ -182,6 +182,18 @@ class CognitoMock:
         )
         return client
 
+    # -- user import ---------------------------------------------------------------------------
+
+    def upload_import_csv(
+        self, job: str, text: str, *, region: str | None = None, account_id: str | None = None
+    ) -> None:
+        """Put `text` (the CSV) where import job `job` (its JobId or PreSignedUrl) reads it, as an
+        HTTP PUT to the pre-signed URL would; StartUserImportJob then imports it."""
+        from cognito_mock.backend import import_jobs
+
+        with self._lock:
+            import_jobs.upload_csv(self.backend(region, account_id), job, text)
+
     # -- tokens ----------------------------------------------------------------------------------
 
     def jwks(
