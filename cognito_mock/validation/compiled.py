@@ -15,7 +15,7 @@ from typing import Any
 
 from cognito_mock.shapes import schema_document
 
-__all__ = ["RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
+__all__ = ["REQUEST_OVERRIDES", "RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
 
 Check = Callable[[Any], bool]
 
@@ -23,7 +23,24 @@ Check = Callable[[Any], bool]
 # really uses. SchemaAttributeType.Name is CustomAttributeNameType (max 20) in the model, yet
 # DescribeUserPool returns `phone_number_verified` (21) and `dev:custom:<name>` (up to 31) there:
 # names of AttributeNameType (max 32).
-RESPONSE_OVERRIDES = {("SchemaAttributeType", "Name"): "AttributeNameType"}
+RESPONSE_OVERRIDES = {
+    ("SchemaAttributeType", "Name"): "AttributeNameType",
+    # DomainType only allows a prefix (no dots), yet custom domains are FQDNs (`auth.example.com`)
+    # and CloudFront distributions are `d111111abcdef8.cloudfront.net`.
+    ("CreateUserPoolDomainResponse", "CloudFrontDomain"): "StringType",
+    ("UpdateUserPoolDomainResponse", "CloudFrontDomain"): "StringType",
+    ("DomainDescriptionType", "Domain"): "StringType",
+    ("UserPoolType", "CustomDomain"): "StringType",
+}
+# Request members the service checks itself instead of by the model. The domain operations take
+# custom domains (FQDNs) that DomainType's pattern refuses; `backend/domains.py` applies DomainType
+# to everything that is not a custom domain, with the model's own wording.
+REQUEST_OVERRIDES = {
+    ("CreateUserPoolDomainRequest", "Domain"): "StringType",
+    ("DescribeUserPoolDomainRequest", "Domain"): "StringType",
+    ("UpdateUserPoolDomainRequest", "Domain"): "StringType",
+    ("DeleteUserPoolDomainRequest", "Domain"): "StringType",
+}
 
 
 def _ref_name(ref: dict[str, str]) -> str:
@@ -31,11 +48,10 @@ def _ref_name(ref: dict[str, str]) -> str:
 
 
 def member_shape(shape: str, member: str, ref: dict[str, str], response: bool) -> str:
-    """The shape a structure member is checked against (requests: always the model's)."""
-    if response:
-        override = RESPONSE_OVERRIDES.get((shape, member))
-        if override:
-            return override
+    """The shape a structure member is checked against (the model's unless overridden above)."""
+    override = (RESPONSE_OVERRIDES if response else REQUEST_OVERRIDES).get((shape, member))
+    if override:
+        return override
     return _ref_name(ref)
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cognito_mock.shapes import operation, operation_names, schema_document
 from cognito_mock.strategies import minimal_value, pattern_breaker, string_example
-from cognito_mock.validation.compiled import compiled
+from cognito_mock.validation.compiled import REQUEST_OVERRIDES, compiled
 from cognito_mock.validation.explain import explain
 
 DEFS = schema_document()["$defs"]
@@ -26,9 +26,18 @@ JSON_SCALARS = st.one_of(
 )
 
 
+def _request_defs() -> dict[str, Any]:
+    """DEFS with the members the validators deliberately check against another shape."""
+    defs = dict(DEFS)
+    for (shape, member), target in REQUEST_OVERRIDES.items():
+        properties = {**defs[shape]["properties"], member: {"$ref": f"#/$defs/{target}"}}
+        defs[shape] = {**defs[shape], "properties": properties}
+    return defs
+
+
 @cache
 def reference(shape: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator({"$ref": f"#/$defs/{shape}", "$defs": DEFS})
+    return jsonschema.Draft202012Validator({"$ref": f"#/$defs/{shape}", "$defs": _request_defs()})
 
 
 def _ref(schema: dict[str, Any]) -> str:

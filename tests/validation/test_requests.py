@@ -11,13 +11,15 @@ from cognito_mock.errors import InvalidParameterException
 from cognito_mock.shapes import operation, operation_names, schema_document
 from cognito_mock.strategies import minimal_value, pattern_breaker, string_example
 from cognito_mock.validation import validate_request
+from cognito_mock.validation.compiled import member_shape
 
 DEFS = schema_document()["$defs"]
 
 
 def _member_schema(op: str, member: str) -> dict[str, Any]:
-    ref = DEFS[operation(op).input]["properties"][member]["$ref"]
-    return DEFS[ref.rsplit("/", 1)[-1]]
+    """The schema the validator checks the member against (REQUEST_OVERRIDES applied)."""
+    shape = operation(op).input
+    return DEFS[member_shape(shape, member, DEFS[shape]["properties"][member], False)]
 
 
 def _camel(name: str) -> str:
