@@ -110,6 +110,9 @@ def pool_view(pool: UserPool) -> dict[str, Any]:
     domain = pool.extra.get("domain")
     if domain:
         view["Domain"] = domain
+    custom = pool.extra.get("custom_domain")  # set by backend/domains.py
+    if custom:
+        view["CustomDomain"] = custom
     return view
 
 
@@ -178,6 +181,10 @@ def delete_user_pool(backend: Backend, request: dict[str, Any]) -> dict[str, Any
         raise InvalidParameterException(
             "The user pool cannot be deleted because deletion protection is activated. "
             "Deletion protection must be inactivated first."
+        )
+    if pool.extra.get("domain") or pool.extra.get("custom_domain"):
+        raise InvalidParameterException(
+            "User pool cannot be deleted. It has a domain configured that should be deleted first."
         )
     del backend.pools[pool.id]
     return {}
