@@ -159,9 +159,10 @@ def create_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
         "CloudFrontDistribution": _cloudfront(backend),
         "Version": _version_stamp(now),
         "Status": "ACTIVE",
-        "CustomDomainConfig": clone(config) if custom else {},
         "ManagedLoginVersion": version,
     }
+    if config is not None:  # its CertificateArn is required: a prefix domain shows none
+        description["CustomDomainConfig"] = clone(config)
     if request.get("Routing") is not None:
         description["Routing"] = clone(request["Routing"])
     pool_domains(pool)[domain] = description
@@ -194,7 +195,7 @@ def update_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
     _check_name(domain, custom_allowed=True)
     pool = backend.pool(request["UserPoolId"])
     description = _owned(pool, domain)
-    custom = bool(description["CustomDomainConfig"])
+    custom = "CustomDomainConfig" in description
     version = request.get("ManagedLoginVersion", description["ManagedLoginVersion"])
     _check_version(pool, version)
     config = request.get("CustomDomainConfig")
@@ -227,7 +228,7 @@ def delete_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
     pool = backend.pool(request["UserPoolId"])
     description = _owned(pool, domain)
     del pool_domains(pool)[domain]
-    key = "custom_domain" if description["CustomDomainConfig"] else "domain"
+    key = "custom_domain" if "CustomDomainConfig" in description else "domain"
     pool.extra.pop(key, None)
     _registry(backend).pop(domain, None)
     return {}
