@@ -7,6 +7,7 @@ from typing import Any
 from cognito_mock.backend.outbox import Message, Outbox, code_delivery
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.state import Backend
+from cognito_mock.backend.triggers import custom_message
 
 __all__ = ["outbox_of", "send_code", "send_invitation", "verification_target"]
 
@@ -56,6 +57,11 @@ def _deliver(
 ) -> None:
     medium = "EMAIL" if attribute == "email" else "SMS"
     email, subject, sms = _templates(pool, fields["purpose"])
+    # The CustomMessage trigger's texts (if the pool has one) replace the templates.
+    custom = custom_message(backend, pool, user, fields["purpose"], fields["operation"])
+    email = custom.get("emailMessage", email)
+    subject = custom.get("emailSubject", subject)
+    sms = custom.get("smsMessage", sms)
     body = (email if medium == "EMAIL" else sms).replace("{####}", fields["code"] or "")
     body = body.replace("{username}", user.username)
     outbox_of(backend).append(

@@ -8,12 +8,14 @@ from cognito_mock.backend.attributes import VERIFIED_FLAG
 from cognito_mock.backend.clients import hides_user_existence
 from cognito_mock.backend.codes import consume_code, issue_code
 from cognito_mock.backend.messages import send_code
+from cognito_mock.backend.migration import migrate_user
 from cognito_mock.backend.passwords import check_password, set_password
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.signup import NOT_FOUND, client_and_pool, simulated_delivery
 from cognito_mock.backend.state import Backend
 from cognito_mock.backend.tokens import revoke_all_tokens
+from cognito_mock.backend.triggers import post_confirmation, with_caller
 from cognito_mock.errors import (
     CodeMismatchException,
     InvalidParameterException,
@@ -74,9 +76,12 @@ def _simulated(pool: UserPool, username: str) -> dict[str, Any]:
 
 
 @operation("ForgotPassword")
+@with_caller
 def forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
     hide = hides_user_existence(client)
+    if user is None:  # the UserMigration trigger may know the user
+        user = migrate_user(backend, pool, request["Username"], None)
     if user is None:
         if hide:
             return _simulated(pool, request["Username"])
@@ -104,6 +109,7 @@ def forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]
 
 
 @operation("ConfirmForgotPassword")
+@with_caller
 def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
     hide = hides_user_existence(client)
@@ -127,4 +133,5 @@ def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[s
     pool.users.touch(user)  # the ListUsers indexes follow status changes
     # A reset password ends every session: refresh and access tokens issued so far stop working.
     revoke_all_tokens(backend, pool, user)
+    post_confirmation(backend, pool, user, "PostConfirmation_ConfirmForgotPassword")
     return {}

@@ -20,7 +20,14 @@ from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.secret_hash import check_secret_hash
 from cognito_mock.backend.state import Backend
-from cognito_mock.backend.users import claim_aliases, create_user, find_user, index_aliases
+from cognito_mock.backend.triggers import post_confirmation, pre_sign_up, with_caller
+from cognito_mock.backend.users import (
+    claim_aliases,
+    create_user,
+    delete_user,
+    find_user,
+    index_aliases,
+)
 from cognito_mock.errors import (
     CodeMismatchException,
     InvalidParameterException,
@@ -105,6 +112,7 @@ def _send_confirmation(
 
 
 @operation("SignUp")
+@with_caller
 def sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     check_secret_hash(client, request["Username"], request.get("SecretHash"))
@@ -116,16 +124,29 @@ def sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     password = request.get("Password")
     _check_password_given(pool, password)
     values = check_attributes(pool.schema, given, developer=False, creating=True)
-    # PreSignUp trigger (autoConfirmUser / autoVerify*) belongs to the triggers concern.
+    # PreSignUp runs before the user exists, so its rejection leaves nothing behind.
+    auto = pre_sign_up(backend, pool, "PreSignUp_SignUp", request["Username"], values, request)
+    for flag, name in (
+        ("autoVerifyEmail", "email_verified"),
+        ("autoVerifyPhone", "phone_number_verified"),
+    ):
+        if auto.get(flag):
+            values[name] = "true"
+    confirmed = bool(auto.get("autoConfirmUser"))
     user = create_user(
         backend, pool, request["Username"], values,
-        status="UNCONFIRMED", exists_message="User already exists",
+        status="CONFIRMED" if confirmed else "UNCONFIRMED", exists_message="User already exists",
+        force_alias=bool(auto.get("autoVerifyEmail") or auto.get("autoVerifyPhone")),
     )  # fmt: skip
     now = backend.clock.now()
     if password:
         set_password(pool, user, password, now)
-    result: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
-    delivery = _send_confirmation(backend, pool, user, "SignUp")
+    result: dict[str, Any] = {"UserConfirmed": confirmed, "UserSub": user.sub}
+    try:  # a CustomMessage trigger failure fails the call: take the user back
+        delivery = None if confirmed else _send_confirmation(backend, pool, user, "SignUp")
+    except ServiceError:
+        delete_user(pool, user)
+        raise
     if delivery is not None:
         result["CodeDeliveryDetails"] = delivery
     return result
@@ -151,6 +172,7 @@ def _mark_verified(pool: UserPool, user: User, attribute: str | None, force: boo
 
 
 @operation("ConfirmSignUp")
+@with_caller
 def confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
     if user is None:
@@ -168,7 +190,8 @@ def confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]
         raise
     user.status = "CONFIRMED"
     user.modified = now
-    # PostConfirmation trigger belongs to the triggers concern.
+    # The user stays confirmed even if PostConfirmation then fails (as the service does).
+    post_confirmation(backend, pool, user, "PostConfirmation_ConfirmSignUp")
     return {}
 
 
@@ -181,6 +204,7 @@ def _note_resend(user: User, now: float) -> None:
 
 
 @operation("ResendConfirmationCode")
+@with_caller
 def resend_confirmation_code(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
     if user is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from cognito_mock.backend.attributes import looks_like_email, looks_like_phone
 from cognito_mock.backend.jsontree import clone
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.state import Backend
@@ -322,6 +323,12 @@ def pre_sign_up(
 ) -> dict[str, bool]:
     """PreSignUp before the user exists: the response's autoConfirmUser / autoVerifyEmail /
     autoVerifyPhone (all False when the trigger is not configured)."""
+    attributes = dict(attributes)
+    kinds = pool.username_attributes  # an email / phone username is also that attribute
+    if "email" in kinds and looks_like_email(username):
+        attributes.setdefault("email", username)
+    elif "phone_number" in kinds and looks_like_phone(username):
+        attributes.setdefault("phone_number", username)
     response = invoke(
         backend, pool, "PreSignUp", source, user_name=username,
         request={"userAttributes": dict(attributes), "validationData": _validation_data(request)},

@@ -16,6 +16,7 @@ from cognito_mock.backend.passwords import check_password, set_password
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
+from cognito_mock.backend.triggers import post_confirmation, with_caller
 from cognito_mock.backend.users import ALIAS_EXISTS, claim_aliases, index_aliases, require_user
 from cognito_mock.errors import (
     AliasExistsException,
@@ -132,6 +133,7 @@ def delete_attributes(backend: Backend, pool: UserPool, user: User, names: list[
 
 
 @operation("AdminUpdateUserAttributes")
+@with_caller
 def admin_update_user_attributes(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(request["UserPoolId"])
     user = require_user(pool, request["Username"])
@@ -184,6 +186,7 @@ def admin_set_user_password(backend: Backend, request: dict[str, Any]) -> dict[s
 
 
 @operation("AdminResetUserPassword")
+@with_caller
 def admin_reset_user_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     from cognito_mock.backend.recovery import recovery_attribute  # recovery builds on this module
     from cognito_mock.backend.tokens import revoke_all_tokens
@@ -212,6 +215,7 @@ def admin_reset_user_password(backend: Backend, request: dict[str, Any]) -> dict
 
 
 @operation("AdminConfirmSignUp")
+@with_caller
 def admin_confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(request["UserPoolId"])
     user = require_user(pool, request["Username"])
@@ -221,4 +225,5 @@ def admin_confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str
     user.codes.pop("confirm_sign_up", None)
     pool.users.touch(user)
     user.modified = backend.clock.now()
+    post_confirmation(backend, pool, user, "PostConfirmation_ConfirmSignUp")
     return {}

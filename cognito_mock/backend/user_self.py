@@ -14,6 +14,7 @@ from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
 from cognito_mock.backend.tokens import authenticate_access_token, token_store
+from cognito_mock.backend.triggers import with_caller
 from cognito_mock.backend.user_admin import (
     apply_attribute_update,
     check_identifiers,
@@ -134,6 +135,7 @@ def get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation("UpdateUserAttributes")
+@with_caller
 def update_user_attributes(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, user, client = _caller(backend, request)
     attributes = request["UserAttributes"]
@@ -181,6 +183,7 @@ def change_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]
 
 
 @operation("GetUserAttributeVerificationCode")
+@with_caller
 def get_user_attribute_verification_code(
     backend: Backend, request: dict[str, Any]
 ) -> dict[str, Any]:

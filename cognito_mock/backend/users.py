@@ -16,9 +16,11 @@ from cognito_mock.backend.passwords import check_password, generate_temporary_pa
 from cognito_mock.backend.records import User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
+from cognito_mock.backend.triggers import pre_sign_up, with_caller
 from cognito_mock.errors import (
     AliasExistsException,
     InvalidParameterException,
+    ServiceError,
     UnsupportedUserStateException,
     UsernameExistsException,
     UserNotFoundException,
@@ -192,6 +194,7 @@ def create_user(
 
 
 @operation("AdminCreateUser")
+@with_caller
 def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(request["UserPoolId"])
     action = request.get("MessageAction")
@@ -210,6 +213,10 @@ def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
         values = check_attributes(
             pool.schema, request.get("UserAttributes", []), developer=True, creating=True
         )
+        # PreSignUp runs before the user exists; its response is ignored for AdminCreateUser.
+        pre_sign_up(
+            backend, pool, "PreSignUp_AdminCreateUser", request["Username"], values, request
+        )
         user = create_user(
             backend, pool, request["Username"], values,
             status="FORCE_CHANGE_PASSWORD", exists_message="User account already exists",
@@ -218,7 +225,12 @@ def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
     set_password(pool, user, password, now)
     user.modified = now
     if action != "SUPPRESS":
-        send_invitation(backend, pool, user, password, mediums, "AdminCreateUser")
+        try:
+            send_invitation(backend, pool, user, password, mediums, "AdminCreateUser")
+        except ServiceError:  # a CustomMessage trigger failed: a new user is taken back
+            if action != "RESEND":
+                delete_user(pool, user)
+            raise
     return {"User": user_type(user)}
 
 
