@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from cognito_mock.shapes import schema_document
 from cognito_mock.strategies.examples import minimal_value, pattern_breaker, string_example
+from cognito_mock.validation.compiled import member_shape
 from cognito_mock.validation.explain import MISSING, MapKey, Path, Violation, explain
 from cognito_mock.validation.messages import aws_path, service_message
 
@@ -84,7 +85,9 @@ def _sites(shape: str, value: Any, path: Path, sensitive: bool, out: list[_Site]
     elif kind == "structure":
         for name, ref in schema["properties"].items():
             if name in value:
-                _sites(_ref(ref), value[name], (*path, name), inner, out)
+                # The shape the validator checks the member against (REQUEST_OVERRIDES applied).
+                member = member_shape(shape, name, ref, False)
+                _sites(member, value[name], (*path, name), inner, out)
     return out
 
 

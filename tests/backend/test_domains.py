@@ -166,7 +166,7 @@ def test_update_changes_version_and_certificate(client: Any, pool_id: str) -> No
 
 def test_update_rules(client: Any, pool_id: str) -> None:
     client.create_user_pool_domain(Domain="plain-prefix", UserPoolId=pool_id)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"Domain": "not-mine"}, "No such domain or user pool exists."),
         (
             {"Domain": "plain-prefix", "CustomDomainConfig": {"CertificateArn": CERT}},
