@@ -23,17 +23,30 @@ from cognito_mock.errors import (
 )
 
 __all__ = [
+    "CODE_PARAMETER",
+    "INVALID_JSON",
     "NO_CLIENT",
     "SDK_VERSION",
     "TRIGGERS",
+    "UNRECOGNIZABLE",
+    "USERNAME_PARAMETER",
     "LambdaTimeout",
     "TriggerFunction",
     "TriggerNotRegisteredError",
     "Triggers",
+    "check_fields",
     "configured",
+    "custom_message",
     "invoke",
+    "post_authentication",
+    "post_confirmation",
+    "pre_authentication",
+    "pre_sign_up",
     "registry",
+    "string_map",
+    "token_version",
     "user_attributes",
+    "user_migration",
     "with_caller",
 ]
 
