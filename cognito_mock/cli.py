@@ -92,6 +92,9 @@ def _serve(args: argparse.Namespace) -> int:
     except (SeedError, StateFileError) as error:
         print(f"cognito-mock: error: {error}", file=sys.stderr, flush=True)
         return 2
+    # A served mock has no Python functions to run for LambdaConfig triggers: skip them rather
+    # than answer 500 (the in-process default raises, so a test notices a missing registration).
+    mock.triggers.missing = "skip"
     fresh = persistence is None or not persistence.restored
     try:
         server = CognitoHTTPServer((args.host, args.port), mock, persistence)

@@ -21,6 +21,7 @@ from cognito_mock.backend.tokens import (
     signing_certificate,
     token_store,
 )
+from cognito_mock.backend.triggers import with_caller
 from cognito_mock.backend.users import require_user
 from cognito_mock.errors import (
     NotAuthorizedException,
@@ -84,6 +85,7 @@ def admin_user_global_sign_out(backend: Backend, request: dict[str, Any]) -> dic
 
 
 @operation("GetTokensFromRefreshToken")
+@with_caller  # PreTokenGeneration events carry the caller's ClientId and ClientMetadata
 def get_tokens_from_refresh_token(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     secret = request.get("ClientSecret")

@@ -14,6 +14,7 @@ from typing import Any
 from cognito_mock.backend import jwt, keys
 from cognito_mock.backend.clients import token_validity_seconds
 from cognito_mock.backend.groups import groups_for_token
+from cognito_mock.backend.identity_links import identities_claim
 from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.state import Backend
 from cognito_mock.errors import NotAuthorizedException, UserNotFoundException
@@ -168,6 +169,8 @@ def _claim_value(name: str, value: str) -> Any:
             return value
     if name == "address":
         return {"formatted": value}
+    if name == "identities":  # federated users: an array of linked identities, not a string
+        return identities_claim(value)
     return value
 
 

@@ -330,3 +330,37 @@ def test_disable_unknown_identity(client: Any, pool_id: str) -> None:
             },
         )
     assert _error(caught) == ("UserNotFoundException", "User does not exist.")
+
+
+def test_linked_identities_reach_the_id_token_as_an_array(
+    mock: Any, client: Any, clock: Any
+) -> None:
+    import jwt
+
+    pool_id = client.create_user_pool(PoolName="links")["UserPool"]["Id"]
+    client.create_identity_provider(
+        UserPoolId=pool_id, ProviderName="Google", ProviderType="Google",
+        ProviderDetails={"client_id": "c", "client_secret": "s", "authorize_scopes": "openid"},
+    )  # fmt: skip
+    app = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(UserPoolId=pool_id, Username="ann", MessageAction="SUPPRESS")
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ann", Password="Passw0rd!x", Permanent=True
+    )
+    client.admin_link_provider_for_user(
+        UserPoolId=pool_id,
+        DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "ann"},
+        SourceUser={"ProviderName": "Google", "ProviderAttributeName": "Cognito_Subject",
+                    "ProviderAttributeValue": "g-123"},
+    )  # fmt: skip
+    tokens = client.admin_initiate_auth(
+        UserPoolId=pool_id, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ann", "PASSWORD": "Passw0rd!x"},
+    )["AuthenticationResult"]  # fmt: skip
+    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    assert isinstance(claims["identities"], list)
+    identity = claims["identities"][0]
+    assert identity["userId"] == "g-123" and identity["providerName"] == "Google"
+    assert identity["primary"] in ("true", "false") and identity["dateCreated"].isdigit()
