@@ -13,6 +13,8 @@ from cognito_mock.backend.auth.sessions import (
     SESSION_INVALID,
     AuthSession,
     consume_srp,
+    proof_holds,
+    proof_timestamp,
     take_session,
     take_srp,
 )
@@ -43,8 +45,6 @@ __all__ = ["Answer", "ChallengeHandler", "challenge"]
 
 # Accepted distance between TIMESTAMP and the server clock ("within a few seconds" per the docs;
 # generous so a slow client or a test's manual clock set near real time still passes).
-_TIMESTAMP_SKEW = 300.0
-_TIMESTAMP_FORMAT = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
 
 
 class Answer:
@@ -117,9 +117,7 @@ def _password_verifier(answer: Answer) -> dict[str, Any]:
     # SECRET_HASH over the internal username the challenge named (USER_ID_FOR_SRP).
     check_hash(client, responses, pending.username or responses["USERNAME"], admin=answer.admin)
     stamp = responses["TIMESTAMP"]
-    when = srp.parse_timestamp(stamp)
-    if when is None:
-        raise InvalidParameterException(_TIMESTAMP_FORMAT)
+    proof_timestamp(stamp)  # an unparsable TIMESTAMP is a parameter error, before anything else
     user = pool.users.get(pending.username) if pending.username else None
     named = find_user(pool, responses["USERNAME"])
     if user is None or named is not user:
@@ -130,16 +128,14 @@ def _password_verifier(answer: Answer) -> dict[str, Any]:
     consume_srp(pool, block)  # one proof per round, right or wrong
     if session is not None:
         session.used = True
-    proven = (
-        pending.challenge.verify(
-            srp.pool_name_for_srp(pool.id),
-            pending.user_id_for_srp,
-            block,
-            stamp,
-            responses["PASSWORD_CLAIM_SIGNATURE"],
-        )
-        and srp.canonical_timestamp_matches(stamp)
-        and abs(when - backend.clock.now()) <= _TIMESTAMP_SKEW
+    proven = proof_holds(
+        pending,
+        srp.pool_name_for_srp(pool.id),
+        pending.user_id_for_srp,
+        block,
+        stamp,
+        responses["PASSWORD_CLAIM_SIGNATURE"],
+        backend.clock.now(),
     )
     if not proven:
         raise record_failure(backend, user)

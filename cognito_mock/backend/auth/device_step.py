@@ -13,6 +13,8 @@ from cognito_mock.backend.auth.sessions import (
     AuthSession,
     consume_srp,
     open_session,
+    proof_holds,
+    proof_timestamp,
     start_srp,
     take_session,
     take_srp,
@@ -45,8 +47,6 @@ from cognito_mock.errors import (
 __all__: list[str] = []
 
 # As for PASSWORD_VERIFIER: "within a few seconds" per the docs, generous for slow clients.
-_TIMESTAMP_SKEW = 300.0
-_TIMESTAMP_FORMAT = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
 _INDEX = "device_challenges"
 
 
@@ -184,9 +184,7 @@ def _device_password_verifier(answer: Answer) -> dict[str, Any]:
     pending = take_srp(backend, pool, client, block)
     check_hash(client, responses, user.username, admin=answer.admin)
     stamp = responses["TIMESTAMP"]
-    when = srp.parse_timestamp(stamp)
-    if when is None:
-        raise InvalidParameterException(_TIMESTAMP_FORMAT)
+    proof_timestamp(stamp)  # an unparsable TIMESTAMP is a parameter error, before anything else
     device = _confirmed(user, key)
     # Checked; the round is spent whether the proof holds or not.
     consume_srp(pool, block)
@@ -196,11 +194,15 @@ def _device_password_verifier(answer: Answer) -> dict[str, Any]:
     proven = (
         pending.username == user.username
         and pending.user_id_for_srp == key
-        and pending.challenge.verify(
-            device_group_key(pool, user), key, block, stamp, responses["PASSWORD_CLAIM_SIGNATURE"]
-        )
-        and srp.canonical_timestamp_matches(stamp)
-        and abs(when - now) <= _TIMESTAMP_SKEW
+        and proof_holds(
+            pending,
+            device_group_key(pool, user),
+            key,
+            block,
+            stamp,
+            responses["PASSWORD_CLAIM_SIGNATURE"],
+            now,
+        )  # fmt: skip
     )
     if not proven:
         raise NotAuthorizedException(INCORRECT)

@@ -6,16 +6,19 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+from cognito_mock.backend.auth import srp
 from cognito_mock.backend.auth.srp import ServerChallenge
 from cognito_mock.backend.records import AppClient, UserPool
 from cognito_mock.backend.state import Backend
-from cognito_mock.errors import NotAuthorizedException
+from cognito_mock.errors import InvalidParameterException, NotAuthorizedException
 
 __all__ = [
     "AuthSession",
     "PendingSrp",
     "consume_srp",
     "open_session",
+    "proof_holds",
+    "proof_timestamp",
     "session_seconds",
     "start_srp",
     "take_session",
@@ -123,6 +126,36 @@ def start_srp(
         expires=backend.clock.now() + session_seconds(client),
     )
     return block
+
+
+TIMESTAMP_SKEW = 300.0  # how far a proof's TIMESTAMP may stray from the server's clock
+TIMESTAMP_FORMAT = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
+
+
+def proof_timestamp(stamp: str) -> float:
+    """The epoch seconds of a PASSWORD_CLAIM TIMESTAMP; the service's error if unparsable."""
+    when = srp.parse_timestamp(stamp)
+    if when is None:
+        raise InvalidParameterException(TIMESTAMP_FORMAT)
+    return when
+
+
+def proof_holds(
+    pending: PendingSrp,
+    group: str,
+    user_id: str,
+    block: str,
+    stamp: str,
+    signature: str,
+    now: float,
+) -> bool:
+    """Whether an SRP proof (user or device) is right for its round: the signature, the canonical
+    TIMESTAMP rendering, and a TIMESTAMP close to the server's clock."""
+    return (
+        pending.challenge.verify(group, user_id, block, stamp, signature)
+        and srp.canonical_timestamp_matches(stamp)
+        and abs(proof_timestamp(stamp) - now) <= TIMESTAMP_SKEW
+    )
 
 
 def take_srp(backend: Backend, pool: UserPool, client: AppClient, block: str) -> PendingSrp:
