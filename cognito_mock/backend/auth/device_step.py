@@ -202,7 +202,7 @@ def _device_password_verifier(answer: Answer) -> dict[str, Any]:
             stamp,
             responses["PASSWORD_CLAIM_SIGNATURE"],
             now,
-        )  # fmt: skip
+        )
     )
     if not proven:
         raise NotAuthorizedException(INCORRECT)
