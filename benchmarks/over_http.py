@@ -2,8 +2,8 @@
 for `cognito-mock serve` and (when moto with its server extra is installed) moto's server.
 
 Each server runs in its own process, so the clients (raw `http.client`, pre-encoded bodies) do not
-share its interpreter lock. Run from the repository root: `python -m benchmarks.http [--seconds 3]`
-(not as a script path: the file name would shadow the standard library `http`). Not part of the tests.
+share its interpreter lock. Run from the repository root: `python benchmarks/over_http.py
+[--seconds 3]` or `python -m benchmarks.over_http`. Not part of the tests.
 """
 
 from __future__ import annotations
