@@ -444,9 +444,10 @@ def test_list_pages_and_delete(client: Any, token: str) -> None:
             AccessToken=token, Credential=authenticator.register(start(client, token))
         )
         ids.append(b64url(authenticator.credential_id))
-    seen, next_token = [], None
+    seen: list[str] = []
+    next_token: str | None = None
     while True:
-        kwargs = {"NextToken": next_token} if next_token else {}
+        kwargs: dict[str, Any] = {"NextToken": next_token} if next_token else {}
         page = client.list_web_authn_credentials(AccessToken=token, MaxResults=2, **kwargs)
         assert len(page["Credentials"]) <= 2
         seen += [c["CredentialId"] for c in page["Credentials"]]
