@@ -171,7 +171,7 @@ def start_webauthn_registration(backend: Backend, request: dict[str, Any]) -> di
     now = backend.clock.now()
     display = user.attributes.get("name") or user.username
     excluded = []
-    for credential in user_credentials(user):
+    for credential in user.extra.get(CREDENTIALS) or []:
         descriptor: dict[str, Any] = {"type": "public-key", "id": credential["CredentialId"]}
         if credential["AuthenticatorTransports"]:
             descriptor["transports"] = list(credential["AuthenticatorTransports"])
@@ -251,7 +251,16 @@ def _verify_attestation(attestation: AttestationObject, client_data: CollectedCl
         verifier.verify(attestation.att_stmt, attestation.auth_data, client_data.hash)
     except UnsupportedType:
         raise WebAuthnCredentialNotSupportedException(BAD_FORMAT.format(attestation.fmt)) from None
-    except (InvalidAttestation, ValueError, KeyError, TypeError, NotImplementedError):
+    except (
+        InvalidAttestation,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        struct.error,
+        NotImplementedError,
+    ):
         raise WebAuthnCredentialNotSupportedException(BAD_ATTESTATION) from None
     return attestation.fmt
 

@@ -86,6 +86,14 @@ class Authenticator:
             return bytes(self.key.sign(data, padding.PKCS1v15(), hashes.SHA256()))
         return bytes(self.key.sign(data, ec.ECDSA(hashes.SHA256())))
 
+    def auth_data(self, rp_id: str, flags: int = UP | UV | AT) -> bytes:
+        """rpIdHash, flags, counter 0, then the attested credential (zero AAGUID, id, COSE key)."""
+        attested = (
+            bytes(16) + len(self.credential_id).to_bytes(2, "big") + self.credential_id
+            + cbor(self.cose)
+        )  # fmt: skip
+        return hashlib.sha256(rp_id.encode()).digest() + bytes([flags]) + bytes(4) + attested
+
     def register(
         self,
         options: dict[str, Any],
@@ -106,12 +114,7 @@ class Authenticator:
             "origin": origin,
             "crossOrigin": False,
         }).encode()  # fmt: skip
-        rp_hash = hashlib.sha256((rp_id or options["rp"]["id"]).encode()).digest()
-        attested = (
-            bytes(16) + len(self.credential_id).to_bytes(2, "big") + self.credential_id
-            + cbor(self.cose)
-        )  # fmt: skip
-        auth_data = rp_hash + bytes([flags]) + (0).to_bytes(4, "big") + attested
+        auth_data = self.auth_data(rp_id or options["rp"]["id"], flags)
         statement: dict[str, Any] = {}
         if fmt != "none":
             signature = self.sign(auth_data + hashlib.sha256(client_data).digest())
@@ -487,7 +490,7 @@ def test_operations_need_a_valid_token(client: Any, token: str) -> None:
 def test_random_bytes_give_declared_errors(mock: CognitoMock, client: Any, token: str) -> None:
     good = Authenticator().register(start(client, token))
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=40, deadline=None)
     @given(
         attestation=st.binary(max_size=300),
         auth_data=st.binary(max_size=300),
@@ -527,13 +530,37 @@ def test_random_bytes_give_declared_errors(mock: CognitoMock, client: Any, token
         },
     )  # fmt: skip
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=40, deadline=None)
     @given(documents)
     def check_documents(document: dict[str, Any]) -> None:
         with pytest.raises(ServiceError):
             mock.call("CompleteWebAuthnRegistration", AccessToken=token, Credential=document)
 
+    statements = st.dictionaries(
+        st.sampled_from(["alg", "sig", "x5c", "ver", "certInfo", "pubArea", "response"]),
+        st.integers(-(2**63), 2**63 - 1)
+        | st.binary(max_size=40)
+        | st.lists(st.binary(max_size=40), max_size=2),
+        max_size=4,
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.sampled_from(["packed", "tpm", "android-key", "apple", "fido-u2f", "android-safetynet"]),
+        statements,
+    )
+    def check_statements(fmt: str, statement: dict[str, Any]) -> None:
+        authenticator = Authenticator()
+        response = authenticator.register({"rp": {"id": RP_ID}, "challenge": good_challenge})
+        auth_data = authenticator.auth_data(RP_ID)
+        forged = cbor({"fmt": fmt, "attStmt": statement, "authData": auth_data})
+        response["response"]["attestationObject"] = b64url(forged)
+        with pytest.raises(ServiceError):
+            mock.call("CompleteWebAuthnRegistration", AccessToken=token, Credential=response)
+
+    good_challenge = json.loads(unb64url(good["response"]["clientDataJSON"]))["challenge"]
     check()
     check_documents()
+    check_statements()
     # The pending challenge survived every refusal.
     client.complete_web_authn_registration(AccessToken=token, Credential=good)
