@@ -510,13 +510,11 @@ def test_random_bytes_give_declared_errors(mock: CognitoMock, client: Any, token
                     Credential={**good, "response": response},
                 )
 
-    json_values = st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-        lambda inner: (
-            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-        ),
-        max_leaves=12,
-    )
+    def containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+
+    leaves = st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    json_values = st.recursive(leaves, containers, max_leaves=12)
     documents = st.fixed_dictionaries(
         {},
         optional={
