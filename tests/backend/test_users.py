@@ -61,8 +61,9 @@ def test_suppress_and_resend(client: Any, mock: CognitoMock, pool_id: str) -> No
         UserPoolId=pool_id, Username="ann", MessageAction="RESEND", DesiredDeliveryMediums=["EMAIL"]
     )
     assert mock.outbox.last("ann@example.com").purpose == "invitation"
-    with pytest.raises(client.exceptions.UserNotFoundException):
+    with pytest.raises(client.exceptions.UserNotFoundException) as caught:
         client.admin_create_user(UserPoolId=pool_id, Username="bob", MessageAction="RESEND")
+    assert caught.value.response["Error"]["Message"] == "User does not exist."
 
 
 def test_temporary_password_is_checked(client: Any, pool_id: str) -> None:
@@ -72,8 +73,9 @@ def test_temporary_password_is_checked(client: Any, pool_id: str) -> None:
         _message(caught)
         == "Password did not conform with policy: Password must have uppercase characters"
     )
-    with pytest.raises(client.exceptions.UserNotFoundException):
+    with pytest.raises(client.exceptions.UserNotFoundException) as caught:
         client.admin_get_user(UserPoolId=pool_id, Username="ann")
+    assert caught.value.response["Error"]["Message"] == "User does not exist."
 
 
 def test_email_as_username(client: Any) -> None:
@@ -90,8 +92,9 @@ def test_email_as_username(client: Any) -> None:
     by_email = client.admin_get_user(UserPoolId=pool_id, Username="Ann@Example.com")
     by_sub = client.admin_get_user(UserPoolId=pool_id, Username=attrs["sub"])
     assert by_email["Username"] == by_sub["Username"] == attrs["sub"]
-    with pytest.raises(client.exceptions.UsernameExistsException):
+    with pytest.raises(client.exceptions.UsernameExistsException) as caught:
         client.admin_create_user(UserPoolId=pool_id, Username="Ann@Example.com")
+    assert caught.value.response["Error"]["Message"] == "User account already exists"
 
 
 def test_alias_pool_refuses_email_shaped_usernames(client: Any) -> None:
@@ -112,10 +115,11 @@ def test_force_alias_creation_moves_a_verified_alias(client: Any) -> None:
     client.admin_create_user(
         UserPoolId=pool_id, Username="ann", UserAttributes=verified, MessageAction="SUPPRESS"
     )
-    with pytest.raises(client.exceptions.AliasExistsException):
+    with pytest.raises(client.exceptions.AliasExistsException) as caught:
         client.admin_create_user(
             UserPoolId=pool_id, Username="bob", UserAttributes=verified, MessageAction="SUPPRESS"
         )
+    assert caught.value.response["Error"]["Message"] == "An account with the email already exists."
     client.admin_create_user(
         UserPoolId=pool_id, Username="bob", UserAttributes=verified,
         MessageAction="SUPPRESS", ForceAliasCreation=True,
@@ -133,15 +137,17 @@ def test_case_insensitive_pool_finds_and_refuses_by_any_case(client: Any) -> Non
     client.admin_create_user(UserPoolId=pool_id, Username="MixedCase", MessageAction="SUPPRESS")
     found = client.admin_get_user(UserPoolId=pool_id, Username="mixedcase")
     assert found["Username"] == "MixedCase"  # stored case preserved
-    with pytest.raises(client.exceptions.UsernameExistsException):
+    with pytest.raises(client.exceptions.UsernameExistsException) as caught:
         client.admin_create_user(UserPoolId=pool_id, Username="MIXEDCASE")
+    assert caught.value.response["Error"]["Message"] == "User account already exists"
 
 
 def test_case_sensitive_pool_keeps_cases_apart(client: Any, pool_id: str) -> None:
     client.admin_create_user(UserPoolId=pool_id, Username="Ann", MessageAction="SUPPRESS")
     client.admin_create_user(UserPoolId=pool_id, Username="ann", MessageAction="SUPPRESS")
-    with pytest.raises(client.exceptions.UserNotFoundException):
+    with pytest.raises(client.exceptions.UserNotFoundException) as caught:
         client.admin_get_user(UserPoolId=pool_id, Username="ANN")
+    assert caught.value.response["Error"]["Message"] == "User does not exist."
 
 
 def test_required_attributes_are_enforced(client: Any) -> None:
@@ -170,7 +176,8 @@ def test_delete_user_removes_aliases_and_memberships(client: Any) -> None:
     client.admin_add_user_to_group(UserPoolId=pool_id, Username="ann", GroupName="g")
     client.admin_delete_user(UserPoolId=pool_id, Username="a@b.io")
     assert client.list_users_in_group(UserPoolId=pool_id, GroupName="g")["Users"] == []
-    with pytest.raises(client.exceptions.UserNotFoundException):
+    with pytest.raises(client.exceptions.UserNotFoundException) as caught:
         client.admin_get_user(UserPoolId=pool_id, Username="a@b.io")
+    assert caught.value.response["Error"]["Message"] == "User does not exist."
     client.admin_create_user(UserPoolId=pool_id, Username="ann", MessageAction="SUPPRESS")
     assert client.admin_list_groups_for_user(UserPoolId=pool_id, Username="ann")["Groups"] == []
