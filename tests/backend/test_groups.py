@@ -105,8 +105,9 @@ def test_group_names_are_case_sensitive_even_in_case_insensitive_pools(client: A
     client.create_group(UserPoolId=pool_id, GroupName="Admins")
     client.create_group(UserPoolId=pool_id, GroupName="admins")  # a different group
     assert _group_names(client.list_groups(UserPoolId=pool_id)["Groups"]) == ["Admins", "admins"]
-    with pytest.raises(client.exceptions.ResourceNotFoundException):
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as caught:
         client.get_group(UserPoolId=pool_id, GroupName="ADMINS")
+    assert caught.value.response["Error"]["Message"] == "Group not found."
 
 
 def test_unknown_group_and_pool(client: Any, pool_id: str) -> None:
@@ -148,8 +149,12 @@ def test_precedence_above_int32_is_rejected(client: Any, pool_id: str) -> None:
     assert "Member must have value less than or equal to 2147483647" in _error(excinfo)[1]
     assert client.list_groups(UserPoolId=pool_id)["Groups"] == []
     client.create_group(UserPoolId=pool_id, GroupName="g", Precedence=2**31 - 1)
-    with pytest.raises(client.exceptions.InvalidParameterException):
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
         client.update_group(UserPoolId=pool_id, GroupName="g", Precedence=2**31, Description="x")
+    assert caught.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value '2147483648' at 'precedence' failed to satisfy "
+        "constraint: Member must have value less than or equal to 2147483647"
+    )
     group = client.get_group(UserPoolId=pool_id, GroupName="g")["Group"]
     assert group["Precedence"] == 2**31 - 1 and "Description" not in group
 
@@ -247,8 +252,9 @@ def test_unknown_user_or_group_in_membership_calls(
         with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
             call(UserPoolId=pool_id, Username="erin", GroupName="nope")
         assert _error(excinfo) == ("ResourceNotFoundException", "Group not found.")
-    with pytest.raises(client.exceptions.UserNotFoundException):
+    with pytest.raises(client.exceptions.UserNotFoundException) as caught:
         client.admin_list_groups_for_user(UserPoolId=pool_id, Username="ghost")
+    assert caught.value.response["Error"]["Message"] == "User does not exist."
     assert _members(client, pool_id, "g") == []
     assert require_user(_pool(mock, pool_id), "erin").groups == set()
 
@@ -368,8 +374,9 @@ def test_bad_pagination_token(client: Any, pool_id: str) -> None:
         ),
     ]
     for call in calls:
-        with pytest.raises(client.exceptions.InvalidParameterException):
+        with pytest.raises(client.exceptions.InvalidParameterException) as caught:
             call("not-a-token")
+        assert caught.value.response["Error"]["Message"] == "Invalid pagination token."
 
 
 # --- token claims ---------------------------------------------------------------------------------
