@@ -91,15 +91,17 @@ def test_deletion_protection_blocks_delete(client: Any) -> None:
         client.delete_user_pool(UserPoolId=pool_id)
     client.update_user_pool(UserPoolId=pool_id, DeletionProtection="INACTIVE")
     client.delete_user_pool(UserPoolId=pool_id)
-    with pytest.raises(client.exceptions.ResourceNotFoundException):
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as caught:
         client.describe_user_pool(UserPoolId=pool_id)
+    assert caught.value.response["Error"]["Message"] == f"User pool {pool_id} does not exist."
 
 
 def test_delete_removes_the_users_with_the_pool(mock: CognitoMock, pool_id: str) -> None:
     mock.call("AdminCreateUser", UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
     mock.call("DeleteUserPool", UserPoolId=pool_id)
-    with pytest.raises(mock_errors().ResourceNotFoundException):
+    with pytest.raises(mock_errors().ResourceNotFoundException) as caught:
         mock.call("AdminGetUser", UserPoolId=pool_id, Username="bob")
+    assert caught.value.message == f"User pool {pool_id} does not exist."
 
 
 def mock_errors() -> Any:
@@ -134,8 +136,9 @@ def test_list_user_pools_pages_every_pool_exactly_once(client: Any, clock: Manua
 
 
 def test_a_bad_pagination_token_is_refused(client: Any) -> None:
-    with pytest.raises(client.exceptions.InvalidParameterException):
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
         client.list_user_pools(MaxResults=5, NextToken="not-ours")
+    assert caught.value.response["Error"]["Message"] == "Invalid pagination token."
 
 
 def test_pools_are_separate_per_account_and_region(mock: CognitoMock) -> None:
