@@ -52,8 +52,9 @@ def test_changing_an_email_unverifies_it_and_sends_a_code(
     assert message.purpose == "verify_attribute" and message.code and len(message.code) == 6
     # An unverified email is no alias: neither the old nor the new address finds her.
     for alias in ("ann@example.com", "a@b.io"):
-        with pytest.raises(client.exceptions.UserNotFoundException):
+        with pytest.raises(client.exceptions.UserNotFoundException) as caught:
             client.admin_get_user(UserPoolId=alias_pool, Username=alias)
+        assert caught.value.response["Error"]["Message"] == "User does not exist."
 
 
 def test_verified_alias_taken_by_another_user(client: Any, alias_pool: str) -> None:
@@ -85,12 +86,15 @@ def test_reverifying_your_own_alias_is_no_conflict(client: Any, alias_pool: str)
         )
     assert _attrs(client, alias_pool, "x@example.com")["given_name"] == "Ann"
     _user(client, alias_pool, "bob", ("email", "x@example.com"))
-    with pytest.raises(client.exceptions.AliasExistsException):  # another user still conflicts
+    with pytest.raises(
+        client.exceptions.AliasExistsException
+    ) as caught:  # another user still conflicts
         client.admin_update_user_attributes(
             UserPoolId=alias_pool,
             Username="bob",
             UserAttributes=[{"Name": "email_verified", "Value": "true"}],
         )
+    assert caught.value.response["Error"]["Message"] == "An account with the email already exists."
 
 
 def test_require_verification_before_update_keeps_the_old_value(
@@ -143,11 +147,18 @@ def test_custom_attributes_added_then_used_and_limits(client: Any, pool_id: str)
     )  # fmt: skip
     _user(client, pool_id, "ann", ("custom:team", "blue"), ("custom:level", "2"))
     assert _attrs(client, pool_id, "ann")["custom:team"] == "blue"
-    for name, value in (("custom:team", "purple"), ("custom:level", "4"), ("custom:level", "x")):
-        with pytest.raises(client.exceptions.InvalidParameterException):
+    schema = "Attributes did not conform to the schema: "
+    refused = (
+        ("custom:team", "purple", "custom:team: String must be no longer than 5 characters"),
+        ("custom:level", "4", "custom:level: Number must be less than or equal to 3"),
+        ("custom:level", "x", "custom:level: Number must be a valid integer"),
+    )
+    for name, value, why in refused:
+        with pytest.raises(client.exceptions.InvalidParameterException) as caught:
             client.admin_update_user_attributes(
                 UserPoolId=pool_id, Username="ann", UserAttributes=[{"Name": name, "Value": value}]
             )
+        assert caught.value.response["Error"]["Message"] == schema + why
     with pytest.raises(client.exceptions.InvalidParameterException, match="already has name"):
         client.add_custom_attributes(
             UserPoolId=pool_id, CustomAttributes=[{"Name": "team", "AttributeDataType": "String"}]
@@ -196,10 +207,11 @@ def test_password_history(client: Any) -> None:
         client.admin_set_user_password(
             UserPoolId=pool_id, Username="ann", Password=password, Permanent=True
         )
-    with pytest.raises(client.exceptions.PasswordHistoryPolicyViolationException):
+    with pytest.raises(client.exceptions.PasswordHistoryPolicyViolationException) as caught:
         client.admin_set_user_password(
             UserPoolId=pool_id, Username="ann", Password="Passw0rd!1", Permanent=True
         )
+    assert caught.value.response["Error"]["Message"] == "Password has previously been used"
 
 
 def test_reset_password_sends_a_code_and_requires_reset(
