@@ -317,8 +317,9 @@ def test_pending_value_until_verified(client: Any, mock: CognitoMock, clock: Man
     assert attrs["email"] == "new@example.com" and attrs["email_verified"] == "true"
     user = mock.backend().pool(env.pool_id).users.get("alice")
     assert user is not None and user.pending == {}  # nothing left to apply later
-    with pytest.raises(env.client.exceptions.UserNotFoundException):
+    with pytest.raises(env.client.exceptions.UserNotFoundException) as caught:
         env.client.admin_get_user(UserPoolId=env.pool_id, Username="old@example.com")
+    assert caught.value.response["Error"]["Message"] == "User does not exist."
     # Single use.
     fails(env.client.verify_user_attribute,
           ("ExpiredCodeException", "Invalid code provided, please request a code again."),
@@ -379,8 +380,9 @@ def test_delete_user_ends_every_token(env: Env) -> None:
     env.client.admin_add_user_to_group(UserPoolId=env.pool_id, Username="alice", GroupName="g")
     first, second = env.sign_in(), env.sign_in()
     env.client.delete_user(AccessToken=first["AccessToken"])
-    with pytest.raises(env.client.exceptions.UserNotFoundException):
+    with pytest.raises(env.client.exceptions.UserNotFoundException) as caught:
         env.client.admin_get_user(UserPoolId=env.pool_id, Username="alice")
+    assert caught.value.response["Error"]["Message"] == "User does not exist."
     assert env.client.list_users_in_group(UserPoolId=env.pool_id, GroupName="g")["Users"] == []
     missing = ("UserNotFoundException", "User does not exist.")
     fails(env.client.get_user, missing, AccessToken=second["AccessToken"])
@@ -425,10 +427,11 @@ def test_change_password_hourly_limit(env: Env, clock: ManualClock) -> None:
     env.user(email="a@example.com")
     token = env.sign_in()["AccessToken"]
     for _ in range(5):  # wrong guesses count toward the limit
-        with pytest.raises(env.client.exceptions.NotAuthorizedException):
+        with pytest.raises(env.client.exceptions.NotAuthorizedException) as caught:
             env.client.change_password(
                 AccessToken=token, PreviousPassword="Wrong-Horse-9", ProposedPassword="New-Horse-10"
             )
+        assert caught.value.response["Error"]["Message"] == "Incorrect username or password."
     fails(env.client.change_password, LIMIT, AccessToken=token, PreviousPassword=PASSWORD,
           ProposedPassword="New-Horse-10")  # fmt: skip
     assert env.sign_in()  # refused: still the old password
