@@ -760,8 +760,9 @@ def test_clients_of_another_region_are_not_found(mock: CognitoMock) -> None:
     made = mock.call("CreateUserPoolClient", UserPoolId=pool, ClientName="x", region="eu-west-1")
     client_id = made["UserPoolClient"]["ClientId"]
     assert client_by_id(mock.backend("eu-west-1"), client_id)[0].id == pool
-    with pytest.raises(ResourceNotFoundException):
+    with pytest.raises(ResourceNotFoundException) as caught:
         client_by_id(mock.backend(), client_id)
+    assert caught.value.message == f"User pool client {client_id} does not exist."
     assert client_by_id(mock.backend("eu-west-1"), client_id)[1].client_id == client_id
     assert mock.backend().shared["client_index"][client_id] == pool
 
