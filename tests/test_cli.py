@@ -120,11 +120,12 @@ def test_demo_serves_boto3_and_stops_cleanly_on_sigterm(
         AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]},
     )  # fmt: skip
     assert result["AuthenticationResult"]["TokenType"] == "Bearer"
-    with pytest.raises(remote.exceptions.NotAuthorizedException):
+    with pytest.raises(remote.exceptions.NotAuthorizedException) as caught:
         remote.initiate_auth(
             ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": demo["username"], "PASSWORD": "wrong-Passw0rd"},
         )  # fmt: skip
+    assert caught.value.response["Error"]["Message"] == "Incorrect username or password."
     out = server.stop(signal.SIGTERM)
     assert server.process.returncode == 0
     assert "cognito-mock stopped" in out

@@ -319,11 +319,14 @@ def test_origin(client: Any, pool_id: str, token: str) -> None:
           webauthn.ORIGIN_NOT_ALLOWED.format(bad, RP_ID), AccessToken=token,
           Credential=Authenticator().register(start(client, token), origin=bad))  # fmt: skip
     for origin in ("http://example.com", "https://notexample.com"):
-        with pytest.raises(client.exceptions.WebAuthnOriginNotAllowedException):
+        with pytest.raises(client.exceptions.WebAuthnOriginNotAllowedException) as caught:
             client.complete_web_authn_registration(
                 AccessToken=token,
                 Credential=Authenticator().register(start(client, token), origin=origin),
             )
+        assert caught.value.response["Error"]["Message"] == webauthn.ORIGIN_NOT_ALLOWED.format(
+            origin, RP_ID
+        )
     # A subdomain of the relying party and the pool's managed-login domain are allowed.
     sub = Authenticator(1).register(start(client, token), origin="https://login.example.com")
     client.complete_web_authn_registration(AccessToken=token, Credential=sub)
@@ -480,8 +483,9 @@ def test_operations_need_a_valid_token(client: Any, token: str) -> None:
         (client.list_web_authn_credentials, {}),
         (client.delete_web_authn_credential, {"CredentialId": "x"}),
     ):
-        with pytest.raises(client.exceptions.NotAuthorizedException):
+        with pytest.raises(client.exceptions.NotAuthorizedException) as caught:
             call(AccessToken="not-a-token", **kwargs)
+        assert caught.value.response["Error"]["Message"] == "Invalid Access Token"
 
 
 # ----------------------------------------------------------------------------- hostile input
