@@ -14,6 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cognito_mock.backend import oauth2
 from cognito_mock.errors import ServiceError
 from cognito_mock.transports.wire import CONTENT_TYPE, WireResponse
 
@@ -125,6 +126,19 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(length) if length else b""
 
+    def _oauth2(self, method: str, body: bytes, started: float) -> None:
+        """The user pool domain's OAuth2 endpoints; no pool id in the path: the client id finds it."""
+        path = self.path.split("?", 1)[0]
+        try:
+            status, headers, payload = oauth2.handle(
+                self.server.mock.backend(), path, method, body,
+                self.headers.get("Content-Type"), self.headers.get("Authorization"),
+            )  # fmt: skip
+            response = WireResponse(status, payload, headers)
+        except Exception as error:  # a bug must reach the client as a 500
+            response = _internal_error(error)
+        self._send(response, started, f"{method} {path}")
+
     def do_OPTIONS(self) -> None:
         self._send(WireResponse(200, b"", {}), time.perf_counter(), "OPTIONS")
 
@@ -132,6 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.perf_counter()
         body = self._body()
         if body is None:
+            return
+        if self.path.split("?", 1)[0] in oauth2.ENDPOINTS:
+            self._oauth2("POST", body, started)
             return
         if self.path.split("?", 1)[0] != "/":
             self._json(404, {"__type": "UnknownOperationException"}, started, f"POST {self.path}")
@@ -148,6 +165,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         started = time.perf_counter()
+        if self.path.split("?", 1)[0] in oauth2.ENDPOINTS:
+            self._oauth2("GET", b"", started)
+            return
         match = _WELL_KNOWN.match(self.path.split("?", 1)[0])
         if match is None:
             self._json(404, {"message": "Not Found"}, started, f"GET {self.path}")
