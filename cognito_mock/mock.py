@@ -234,6 +234,30 @@ class CognitoMock:
             "userinfo_endpoint": f"{base}/oauth2/userInfo",
         }
 
+    # -- OAuth2 endpoints without HTTP ---------------------------------------------------------
+
+    def oauth2_token(
+        self, form: dict[str, str], authorization: str | None = None, *, region: str | None = None
+    ) -> dict[str, Any]:
+        """`POST /oauth2/token` in-process: the JSON answer, or `{"error": code}` on refusal."""
+        from cognito_mock.backend import oauth2
+
+        return oauth2.call(self.backend(region), "/oauth2/token", form, authorization)
+
+    def oauth2_revoke(
+        self, form: dict[str, str], authorization: str | None = None, *, region: str | None = None
+    ) -> dict[str, Any]:
+        """`POST /oauth2/revoke` in-process: `{}` on success, or `{"error": code}` on refusal."""
+        from cognito_mock.backend import oauth2
+
+        return oauth2.call(self.backend(region), "/oauth2/revoke", form, authorization)
+
+    def oauth2_user_info(self, access_token: str, *, region: str | None = None) -> dict[str, Any]:
+        """`GET /oauth2/userInfo` in-process: the claims, or `{"error": code}` on refusal."""
+        from cognito_mock.backend import oauth2
+
+        return oauth2.call(self.backend(region), "/oauth2/userInfo", {}, f"Bearer {access_token}")
+
     # -- the HTTP way in -------------------------------------------------------------------------
 
     def set_public_url(self, url: str | None, *, issuer: str = "aws") -> None:

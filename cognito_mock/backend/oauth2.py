@@ -26,7 +26,9 @@ from cognito_mock.errors import (
     UserNotFoundException,
 )
 
-__all__ = ["ENDPOINTS", "OAuthError", "Response", "handle", "revoke", "token", "user_info"]
+__all__ = [
+    "ENDPOINTS", "OAuthError", "Response", "call", "handle", "revoke", "token", "user_info"
+]  # fmt: skip
 
 Response = tuple[int, dict[str, str], bytes]
 
@@ -304,3 +306,22 @@ def handle(
             return revoke(backend, form, authorization)
     except OAuthError as error:
         return error.response()
+
+
+def call(
+    backend: Backend, path: str, form: dict[str, str], authorization: str | None = None
+) -> dict[str, Any]:
+    """An already-parsed request without HTTP (`CognitoMock.oauth2_*`): the JSON answer, `{}` for
+    an empty one, `{"error": code}` for a refusal."""
+    try:
+        with backend.lock:
+            if path == "/oauth2/token":
+                _, _, body = token(backend, form, authorization)
+            elif path == "/oauth2/revoke":
+                _, _, body = revoke(backend, form, authorization)
+            else:
+                _, _, body = user_info(backend, authorization)
+    except OAuthError as error:
+        body = error.response()[2]
+    loaded: dict[str, Any] = json.loads(body) if body else {}
+    return loaded

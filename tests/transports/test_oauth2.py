@@ -438,3 +438,22 @@ def test_user_info_after_global_sign_out(url: str, client: Any, pool_id: str) ->
     )
     assert status == 401 and headers["www-authenticate"] == BAD_TOKEN_HEADER
     assert json.loads(data) == {"error": "invalid_token"}
+
+
+# ----------------------------------------------------------------------------- in-process
+
+
+def test_in_process_methods(
+    mock: CognitoMock, client: Any, pool_id: str, machine: dict[str, str]
+) -> None:
+    basic = "Basic " + base64.b64encode(f"{machine['id']}:{machine['secret']}".encode()).decode()
+    answer = mock.oauth2_token({"grant_type": "client_credentials", "scope": "api/read"}, basic)
+    assert _verify(mock, pool_id, answer["access_token"])["scope"] == "api/read"
+    assert mock.oauth2_token({"grant_type": "client_credentials"}) == {"error": "invalid_client"}
+    app = _web_client(client, pool_id, secret=False)
+    signed_in = _sign_in(client, pool_id, app)
+    assert mock.oauth2_user_info(signed_in["AccessToken"])["username"] == "alice"
+    revoke = {"token": signed_in["RefreshToken"], "client_id": app["id"]}
+    assert mock.oauth2_revoke(revoke) == {}
+    assert mock.oauth2_user_info(signed_in["AccessToken"]) == {"error": "invalid_token"}
+    assert mock.oauth2_revoke({"client_id": app["id"]}) == {"error": "invalid_request"}
