@@ -69,7 +69,7 @@ def test_validation_can_be_turned_off_per_instance(swap_handler: Any) -> None:
     swap_handler("ListUserPools", lambda backend, request: {"UserPools": [{"Id": "bad id"}]})
     lenient = CognitoMock(validate=False)
     assert lenient.call("ListUserPools", MaxResults=1000)["UserPools"][0]["Id"] == "bad id"
-    with pytest.raises(InvalidParameterException):
+    with pytest.raises(InvalidParameterException, match="'maxResults' failed to satisfy"):
         CognitoMock().call("ListUserPools", MaxResults=1000)
 
 
