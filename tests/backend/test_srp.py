@@ -184,13 +184,13 @@ def test_any_password_and_salt_round_trip(password, salt):
 
 @pytest.mark.parametrize("srp_a", ["0", "00", format(srp.N, "x"), format(2 * srp.N, "X")])
 def test_a_zero_mod_n_is_rejected(srp_a):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="SRP_A is 0 modulo N"):
         srp.start_challenge(srp_a, 5, os.urandom)
 
 
 @pytest.mark.parametrize("srp_a", ["", "xyz", "0x1f", "-1f", " 1f", "1_f", "1f\n"])
 def test_non_hex_a_is_rejected(srp_a):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="SRP_A is not a hexadecimal number"):
         srp.start_challenge(srp_a, 5, os.urandom)
 
 
@@ -265,7 +265,7 @@ def test_device_verifier_equals_password_verifier_of_device_password():
     ("verifier", "salt"), [("***", "AAAA"), ("AAAA", "not base64"), ("", "AAAA"), ("AAAA", "")]
 )
 def test_malformed_device_config_is_rejected(verifier, salt):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^DeviceSecretVerifierConfig "):
         srp.verifier_from_device_config(verifier, salt)
 
 
