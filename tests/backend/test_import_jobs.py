@@ -167,7 +167,7 @@ def test_start_needs_an_upload_and_jobs_expire(
     assert described["UserImportJob"]["Status"] == "Expired"
     with pytest.raises(ValueError, match="uploads closed"):
         mock.upload_import_csv(job["JobId"], "cognito:username\n")
-    with pytest.raises(LookupError):
+    with pytest.raises(LookupError, match="no import job 'import-nothing'"):
         mock.upload_import_csv("import-nothing", "x")
 
 
