@@ -151,4 +151,6 @@ def test_plain_boto3_client_is_intercepted(mock, setup):
     with mock.intercept():
         raw = boto3.client("cognito-idp", region_name="us-east-1", aws_access_key_id="testing",
                            aws_secret_access_key="testing")  # fmt: skip
-        raw.get_signing_certificate(UserPoolId=setup["pool"])
+        got = raw.get_signing_certificate(UserPoolId=setup["pool"])["Certificate"]
+    # Answered by this mock: the same pool certificate its own client sees.
+    assert got == mock.client().get_signing_certificate(UserPoolId=setup["pool"])["Certificate"]
