@@ -164,7 +164,12 @@ def test_seed_file_creates_fixed_ids_and_issuer_server(
     assert discovery["issuer"] == f"{server.url}/{FIXED_POOL}"
     import jwt
 
-    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    # Verified by PyJWT against the keys the discovery document points to, not only decoded.
+    with urllib.request.urlopen(discovery["jwks_uri"], timeout=10) as response:
+        keys = jwt.PyJWKSet.from_dict(json.loads(response.read()))
+    kid = jwt.get_unverified_header(tokens["IdToken"])["kid"]
+    claims = jwt.decode(tokens["IdToken"], keys[kid].key, algorithms=["RS256"],
+                        audience=FIXED_CLIENT, issuer=discovery["issuer"])  # fmt: skip
     assert claims["iss"] == discovery["issuer"]
     assert claims["cognito:groups"] == ["admins"]
     server.stop()
