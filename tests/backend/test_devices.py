@@ -256,7 +256,10 @@ def test_confirm_device_refusals_leave_state_unchanged(client, world):
             AccessToken=access, DeviceKey=meta["DeviceKey"],
             DeviceSecretVerifierConfig={"PasswordVerifier": "not base64!", "Salt": "AA=="},
         )  # fmt: skip
-    assert error(caught)[0] == "InvalidParameterException"
+    assert error(caught) == (
+        "InvalidParameterException",
+        "Invalid DeviceSecretVerifierConfig: PasswordVerifier and Salt must be base64.",
+    )
     with pytest.raises(ClientError) as caught:
         client.confirm_device(AccessToken="garbage", DeviceKey=meta["DeviceKey"])
     assert error(caught) == ("NotAuthorizedException", "Invalid Access Token")
@@ -355,7 +358,7 @@ def test_unknown_or_forgotten_device_key_is_a_missing_device(client, world):
     client.forget_device(AccessToken=device["access"], DeviceKey=device["key"])
     with pytest.raises(ClientError) as caught:
         sign_in(client, world, DEVICE_KEY=device["key"])
-    assert error(caught)[0] == "ResourceNotFoundException"
+    assert error(caught) == ("ResourceNotFoundException", "Device does not exist.")
     # The client's retry without DEVICE_KEY registers a new device.
     assert "NewDeviceMetadata" in sign_in(client, world)["AuthenticationResult"]
 
@@ -444,7 +447,7 @@ def test_listing_pages_both_ways(client, world, clock):
     assert keys == [d["key"] for d in devices]
     with pytest.raises(ClientError) as caught:
         client.list_devices(AccessToken=access, PaginationToken="bogus")
-    assert error(caught)[0] == "InvalidParameterException"
+    assert error(caught) == ("InvalidParameterException", "Invalid pagination token.")
 
 
 def test_forget_both_ways(client, world):
