@@ -131,3 +131,7 @@ def test_client_error_code_for_unmodelled_errors(mock: CognitoMock) -> None:
     with pytest.raises(ClientError) as caught:
         client.describe_user_pool(UserPoolId="bad id")
     assert caught.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert caught.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value 'bad id' at 'userPoolId' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
+    )
