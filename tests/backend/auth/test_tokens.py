@@ -120,7 +120,7 @@ def test_fresh_mock_reuses_process_keys():
 # --- refresh ------------------------------------------------------------------------------------
 
 
-def test_refresh_keeps_auth_time_and_origin(client, app, make_user, sign_in, clock):
+def test_refresh_keeps_auth_time_and_origin(client, mock, pool_id, app, make_user, sign_in, clock):
     make_user()
     first = sign_in(app)
     clock.advance(600)
@@ -134,7 +134,16 @@ def test_refresh_keeps_auth_time_and_origin(client, app, make_user, sign_in, clo
         AuthFlow="REFRESH_TOKEN",
         AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]},
     )
-    assert alias["AuthenticationResult"]["AccessToken"]
+    alias_access = claims(alias["AuthenticationResult"]["AccessToken"])
+    assert alias_access["origin_jti"] == old["origin_jti"] and alias_access["client_id"] == app
+    # Refreshed tokens are signed with the pool's published keys (checked by PyJWT, not by us).
+    jwks = pyjwt.PyJWKSet.from_dict(mock.jwks(pool_id))
+    skip_time = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
+    for token in (again["IdToken"], again["AccessToken"], alias["AuthenticationResult"]["IdToken"]):
+        key = jwks[pyjwt.get_unverified_header(token)["kid"]].key
+        verified = pyjwt.decode(token, key, algorithms=["RS256"], issuer=mock.issuer(pool_id),
+                                options={**skip_time, "verify_aud": False})  # fmt: skip
+        assert verified == claims(token)
 
 
 def test_refresh_token_bound_to_client_and_expires(client, make_client, make_user, sign_in, clock,
