@@ -457,3 +457,25 @@ def test_in_process_methods(
     assert mock.oauth2_revoke(revoke) == {}
     assert mock.oauth2_user_info(signed_in["AccessToken"]) == {"error": "invalid_token"}
     assert mock.oauth2_revoke({"client_id": app["id"]}) == {"error": "invalid_request"}
+
+
+def test_refresh_token_grant_with_rotation(url: str, client: Any, pool_id: str) -> None:
+    app = _web_client(client, pool_id, secret=False)
+    client.update_user_pool_client(
+        UserPoolId=pool_id, ClientId=app["id"],
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=["openid"], CallbackURLs=["https://example.com/cb"],
+        RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0},
+    )  # fmt: skip
+    signed_in = _sign_in(client, pool_id, app)
+    form = {"grant_type": "refresh_token", "client_id": app["id"]}
+    status, body = _post(url, "/oauth2/token", {**form, "refresh_token": signed_in["RefreshToken"]})
+    assert status == 200 and body["refresh_token"] != signed_in["RefreshToken"]
+    # the old refresh token is retired at once; the new one works
+    status, stale = _post(
+        url, "/oauth2/token", {**form, "refresh_token": signed_in["RefreshToken"]}
+    )
+    assert (status, stale) == (400, {"error": "invalid_grant"})
+    status, again = _post(url, "/oauth2/token", {**form, "refresh_token": body["refresh_token"]})
+    assert status == 200 and "refresh_token" in again
