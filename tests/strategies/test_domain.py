@@ -49,7 +49,8 @@ def test_usernames_are_accepted_by_a_pool_of_that_configuration(config: str) -> 
         mock.call("AdminCreateUser", UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
         found = mock.call("AdminGetUser", UserPoolId=pool, Username=username)
         if config == "case_insensitive":
-            mock.call("AdminGetUser", UserPoolId=pool, Username=username.swapcase())
+            other_case = mock.call("AdminGetUser", UserPoolId=pool, Username=username.swapcase())
+            assert other_case["Username"] == found["Username"]
         mock.call("AdminDeleteUser", UserPoolId=pool, Username=found["Username"])
 
     check()
