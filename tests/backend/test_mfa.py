@@ -87,6 +87,14 @@ def test_totp_math_matches_pyotp() -> None:
     assert mfa.totp_match(secret, pyotp.TOTP(secret).at(now - 60), now) == []
 
 
+def test_documented_texts_are_the_services() -> None:
+    # The tests below compare with these constants; pin the ones whose wording is documented
+    # (fact sheet section 5) so a changed constant cannot pass unnoticed.
+    assert mfa.CODE_MISMATCH == "Code mismatch and fail enable Software Token MFA"
+    assert mfa.TOTP_NOT_ENABLED == "Software Token MFA has not been enabled by the userPool"
+    assert mfa.TOTP_NOT_SET_UP == "User has not set up software token mfa"
+
+
 # ----------------------------------------------------------------------------- pool configuration
 
 
