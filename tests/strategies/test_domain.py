@@ -99,9 +99,12 @@ def _key(rule: str) -> str:
 
 
 def test_password_argument_errors_are_raised_on_use() -> None:
-    for strategy in (passwords(violate="colour"), passwords({"RequireSymbols": False}, violate="symbols"),
-                     usernames("nickname")):  # fmt: skip
-        with pytest.raises(ValueError):
+    for strategy, why in (
+        (passwords(violate="colour"), "violate must be one of length, uppercase, lowercase"),
+        (passwords({"RequireSymbols": False}, violate="symbols"), "does not require symbols"),
+        (usernames("nickname"), "config must be one of plain, email, phone"),
+    ):
+        with pytest.raises(ValueError, match=why):
             _draw_once(strategy)
 
 
