@@ -101,12 +101,12 @@ def test_valid_examples_shrink_towards_required_members() -> None:
 
 def test_argument_errors_are_raised_on_use_not_at_creation() -> None:
     bad = [
-        from_operation("NoSuchOperation"),
-        from_shape("NoSuchShape"),
-        from_operation("AdminGetUser", mode="bogus"),
-    ]  # type: ignore[arg-type]
-    for strategy in bad:
-        with pytest.raises(ValueError):
+        (from_operation("NoSuchOperation"), "'NoSuchOperation' is not an operation of the"),
+        (from_shape("NoSuchShape"), "'NoSuchShape' is not a shape of the"),
+        (from_operation("AdminGetUser", mode="bogus"), "mode must be one of valid, edge, invalid"),  # type: ignore[arg-type]
+    ]
+    for strategy, why in bad:
+        with pytest.raises(ValueError, match=why):
             _draw_once(strategy)
 
 
