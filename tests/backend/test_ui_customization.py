@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import pytest
@@ -120,8 +119,11 @@ def test_image_must_be_png_or_jpeg_under_100kb(
         "InvalidParameterException",
         "The logo image must not be larger than 100 KB.",
     )
-    assert base64.b64encode(PNG)  # the valid image is accepted
+    # The valid image is accepted, and the refused ones left nothing behind before it.
+    assert "ImageUrl" not in client.get_ui_customization(UserPoolId=pool_id)["UICustomization"]
     client.set_ui_customization(UserPoolId=pool_id, ImageFile=PNG)
+    stored = client.get_ui_customization(UserPoolId=pool_id)["UICustomization"]
+    assert stored["ImageUrl"].endswith("/assets/images/image.png")
 
 
 def test_unknown_client_and_pool(mock: CognitoMock, client: Any, pool_id: str) -> None:
