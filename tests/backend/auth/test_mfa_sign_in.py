@@ -107,14 +107,18 @@ def test_totp_skew(client: Any, clock: Any, app: str, totp_user: str, fails: Cal
               name="SOFTWARE_TOKEN_MFA", session=session,
               SOFTWARE_TOKEN_MFA_CODE=totp.at(when))  # fmt: skip
     old = totp.at(clock.now() - 30)  # one step back: accepted
-    assert respond(client, app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=old)
+    assert respond(client, app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=old)[
+        "AuthenticationResult"
+    ]["AccessToken"]
     clock.advance(40)
     session = start(client, app)["Session"]
     stale = totp.at(clock.now() - 60)  # an old code, out of the window now
     fails(respond, "CodeMismatchException", MISMATCH, client=client, app=app,
           name="SOFTWARE_TOKEN_MFA", session=session, SOFTWARE_TOKEN_MFA_CODE=stale)  # fmt: skip
     ahead = totp.at(clock.now() + 30)  # the phone's clock a little fast: accepted
-    assert respond(client, app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=ahead)
+    assert respond(client, app, "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=ahead)[
+        "AuthenticationResult"
+    ]["AccessToken"]
 
 
 def test_totp_session_expires(client: Any, clock: Any, app: str, totp_user: str, fails: Callable):
@@ -279,7 +283,9 @@ def test_required_sms_mfa_for_a_user_with_a_phone(
     assert challenge["ChallengeName"] == "SMS_MFA"
     code = mock.outbox.last_code(PHONE, purpose="mfa")
     assert mock.outbox.last(PHONE).body == f"Your authentication code is {code}. "
-    assert respond(client, app, "SMS_MFA", challenge["Session"], SMS_MFA_CODE=code)
+    assert respond(client, app, "SMS_MFA", challenge["Session"], SMS_MFA_CODE=code)[
+        "AuthenticationResult"
+    ]["AccessToken"]
     setup = start(client, app, username="bob")
     assert setup["ChallengeName"] == "MFA_SETUP"
     assert json.loads(setup["ChallengeParameters"]["MFAS_CAN_SETUP"]) == [
@@ -332,7 +338,9 @@ def test_select_mfa_type(
     chosen = respond(client, app, "SELECT_MFA_TYPE", session, ANSWER="SMS_MFA")
     assert chosen["ChallengeName"] == "SMS_MFA" and len(mock.outbox) == sent + 1
     code = mock.outbox.last_code(PHONE, purpose="mfa")
-    assert respond(client, app, "SMS_MFA", chosen["Session"], SMS_MFA_CODE=code)
+    assert respond(client, app, "SMS_MFA", chosen["Session"], SMS_MFA_CODE=code)[
+        "AuthenticationResult"
+    ]["AccessToken"]
     # Choosing TOTP this time.
     chosen = respond(client, app, "SELECT_MFA_TYPE", start(client, app)["Session"],
                      ANSWER="SOFTWARE_TOKEN_MFA")  # fmt: skip
