@@ -198,7 +198,8 @@ def test_srp_with_alias_uses_the_internal_username(client, clock):
     aws = srp_client(pool, cid, "a@example.com")
     params = start(client, cid, aws)["ChallengeParameters"]
     assert params["USER_ID_FOR_SRP"] == params["USERNAME"] == sub
-    assert respond(client, cid, answer_with(aws, params, format_timestamp(clock.now())))
+    answered = respond(client, cid, answer_with(aws, params, format_timestamp(clock.now())))
+    assert answered["AuthenticationResult"]["IdToken"]
 
 
 def test_srp_lockout(client, pool_id, app, make_user, clock, fails):
