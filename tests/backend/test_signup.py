@@ -285,7 +285,9 @@ def test_email_alias_pool_username_rule(client: Any, mock: CognitoMock) -> None:
 def test_confirm_sign_up(client: Any, mock: CognitoMock, email_pool: str, app: str) -> None:
     sign_up(client, app)
     code = mock.outbox.last_code(EMAIL, purpose="confirm_sign_up")
-    assert client.confirm_sign_up(ClientId=app, Username="alice", ConfirmationCode=code)
+    # ConfirmSignUp answers an empty body (any dict is truthy): its effect is what's checked.
+    confirmed = client.confirm_sign_up(ClientId=app, Username="alice", ConfirmationCode=code)
+    assert set(confirmed) <= {"ResponseMetadata", "Session"}
     assert status(client, email_pool, "alice") == "CONFIRMED"
     assert attrs(client, email_pool, "alice")["email_verified"] == "true"
     # Single use: the user is now confirmed.
