@@ -42,7 +42,8 @@ def test_changing_an_email_unverifies_it_and_sends_a_code(
     client: Any, mock: CognitoMock, alias_pool: str
 ) -> None:
     _user(client, alias_pool, "ann", ("email", "ann@example.com"), ("email_verified", "true"))
-    assert client.admin_get_user(UserPoolId=alias_pool, Username="ann@example.com")
+    by_alias = client.admin_get_user(UserPoolId=alias_pool, Username="ann@example.com")
+    assert by_alias["Username"] == "ann"
     client.admin_update_user_attributes(
         UserPoolId=alias_pool, Username="ann", UserAttributes=[{"Name": "email", "Value": "a@b.io"}]
     )
