@@ -264,7 +264,8 @@ def test_valid_credential_registers(client: Any, clock: Any, token: str, fmt: st
     assert listed(client, token) == []
     assert "WEB_AUTHN" not in factors(client, token)
     response = Authenticator().register(start(client, token), fmt=fmt)
-    assert client.complete_web_authn_registration(AccessToken=token, Credential=response)
+    done = client.complete_web_authn_registration(AccessToken=token, Credential=response)
+    assert set(done) == {"ResponseMetadata"}  # an empty answer; the listing below shows the effect
     (credential,) = listed(client, token)
     assert credential["CredentialId"] == b64url(Authenticator().credential_id)
     assert credential["FriendlyCredentialName"] == "Passkey 1"
