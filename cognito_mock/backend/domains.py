@@ -168,6 +168,11 @@ def create_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
     pool_domains(pool)[domain] = description
     pool.extra["custom_domain" if custom else "domain"] = domain
     _registry(backend)[domain] = (backend.account_id, backend.region, pool.id)
+    return _domain_answer(description, version, custom)
+
+
+def _domain_answer(description: dict[str, Any], version: int, custom: bool) -> dict[str, Any]:
+    """What CreateUserPoolDomain and UpdateUserPoolDomain answer about the domain."""
     result: dict[str, Any] = {"ManagedLoginVersion": version}
     if custom:
         result["CloudFrontDomain"] = description["CloudFrontDistribution"]
@@ -213,12 +218,7 @@ def update_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
         description["CustomDomainConfig"] = clone(config)
     if routing is not None:
         description["Routing"] = clone(routing)
-    result: dict[str, Any] = {"ManagedLoginVersion": version}
-    if custom:
-        result["CloudFrontDomain"] = description["CloudFrontDistribution"]
-    if "Routing" in description:
-        result["Routing"] = clone(description["Routing"])
-    return result
+    return _domain_answer(description, version, custom)
 
 
 @operation("DeleteUserPoolDomain")
