@@ -34,6 +34,7 @@ from cognito_mock.backend.records import AppClient, User, UserPool
 from cognito_mock.backend.registry import operation
 from cognito_mock.backend.state import Backend
 from cognito_mock.backend.triggers import with_caller
+from cognito_mock.backend.user_admin import check_identifiers
 from cognito_mock.backend.users import find_user, index_aliases
 from cognito_mock.errors import (
     InvalidParameterException,
@@ -177,19 +178,21 @@ def _new_password(answer: Answer) -> dict[str, Any]:
             raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
     check_password(pool, responses["NEW_PASSWORD"], user)
     # Checked; now change the user.
-    now = backend.clock.now()
+    updated = dict(user.attributes)
     for name, value in values.items():
         flag = VERIFIED_FLAG.get(name)
         if flag and user.attributes.get(name) != value and flag not in values:
-            user.attributes[flag] = "false"
-        user.attributes[name] = value
+            updated[flag] = "false"
+        updated[name] = value
+    # A username attribute or verified alias another user holds is refused before any change.
+    check_identifiers(pool, User(**{**user.__dict__, "attributes": updated}))
+    now = backend.clock.now()
+    user.attributes = updated
     index_aliases(pool, user)
     set_password(pool, user, responses["NEW_PASSWORD"], now)
     user.status = "CONFIRMED"
     user.modified = now
-    touch = getattr(pool.users, "touch", None)
-    if touch is not None:  # keeps ListUsers' search indexes current
-        touch(user)
+    pool.users.touch(user)  # keeps ListUsers' search indexes current
     session.used = True
     record_success(user)
     return finish_sign_in(

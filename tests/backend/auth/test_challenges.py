@@ -158,3 +158,24 @@ def test_admin_respond(client, pool_id, app, make_user):
         Session=challenge["Session"], ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW},
     )  # fmt: skip
     assert done["AuthenticationResult"]["IdToken"]
+
+
+def test_new_password_cannot_take_another_users_email_username(client, fails):
+    pool_id = client.create_user_pool(PoolName="p", UsernameAttributes=["email"])["UserPool"]["Id"]
+    app = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    client.admin_create_user(UserPoolId=pool_id, Username="b@example.com", MessageAction="SUPPRESS")
+    client.admin_create_user(
+        UserPoolId=pool_id, Username="a@example.com", MessageAction="SUPPRESS",
+        TemporaryPassword=PASSWORD,
+    )  # fmt: skip
+    challenge = start(client, app, username="a@example.com")
+    sub = challenge["ChallengeParameters"]["USER_ID_FOR_SRP"]
+    fails(answer, "AliasExistsException", "An account with the email already exists.",
+          client=client, app=app, session=challenge["Session"], USERNAME=sub, NEW_PASSWORD=NEW,
+          **{"userAttributes.email": "b@example.com"})  # fmt: skip
+    taken = client.admin_get_user(UserPoolId=pool_id, Username="b@example.com")
+    assert taken["Username"] != sub  # b@example.com still finds its own user
+    mine = client.admin_get_user(UserPoolId=pool_id, Username="a@example.com")
+    assert (mine["Username"], mine["UserStatus"]) == (sub, "FORCE_CHANGE_PASSWORD")
