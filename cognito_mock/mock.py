@@ -46,6 +46,9 @@ class CognitoMock:
         self.account_id = account_id
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.ids = Ids(seed)
+        # Request ids have their own stream, so a seeded mock draws the same pool/user ids whether
+        # it is called through boto3 (which gets a request id per call) or through `call`.
+        self._request_ids = Ids(None if seed is None else f"{seed}/request-ids")
         self.seed = seed
         self.validate = validate
         # Injected errors and latency (`mock.faults.fail("AdminGetUser", times=2)`); see faults.py.
@@ -100,6 +103,7 @@ class CognitoMock:
             self._shared.update(keep)
             self.outbox.clear()  # the same object, so references taken before stay live
             self.ids = Ids(seed)
+            self._request_ids = Ids(None if seed is None else f"{seed}/request-ids")
             self.seed = seed
             self.faults.reset(seed)
             if clock is not None:
@@ -154,7 +158,7 @@ class CognitoMock:
 
     def handle_wire(self, target: str | None, body: bytes | None, region: str) -> wire.WireResponse:
         """One JSON 1.1 request in, one JSON 1.1 response out (service errors as error bodies)."""
-        request_id = self.ids.uuid4()
+        request_id = self._request_ids.uuid4()
         try:
             operation, params = wire.decode_request(target, body)
             result = dispatch.invoke(

@@ -135,3 +135,9 @@ def test_client_error_code_for_unmodelled_errors(mock: CognitoMock) -> None:
         "1 validation error detected: Value 'bad id' at 'userPoolId' failed to satisfy constraint: "
         "Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
     )
+
+
+def test_a_seed_gives_the_same_ids_through_boto3_and_call() -> None:
+    through_boto3 = CognitoMock(seed=11).client().create_user_pool(PoolName="p")["UserPool"]["Id"]
+    through_call = CognitoMock(seed=11).call("CreateUserPool", PoolName="p")["UserPool"]["Id"]
+    assert through_boto3 == through_call
