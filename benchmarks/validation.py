@@ -34,7 +34,7 @@ def main() -> None:
     mock = CognitoMock()
     pool_id = mock.call("CreateUserPool", PoolName="bench")["UserPool"]["Id"]
     describe = mock.backend().pools[pool_id]
-    from cognito_mock.backend.pools import pool_view
+    from cognito_mock.backend.pool_config.pools import pool_view
 
     response = {"UserPool": pool_view(describe)}
     cases: list[tuple[str, str, Any, bool]] = [

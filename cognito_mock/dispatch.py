@@ -11,8 +11,8 @@ from functools import cache
 from typing import Any
 
 from cognito_mock.backend import handlers as _handlers  # noqa: F401  (registers every handler)
-from cognito_mock.backend.registry import handler, registered
-from cognito_mock.backend.state import Backend
+from cognito_mock.backend.kernel.registry import handler, registered
+from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import CognitoMockError, OperationNotImplementedError, ServiceError
 from cognito_mock.shapes import index
 from cognito_mock.shapes import operation as operation_spec

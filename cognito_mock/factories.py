@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cognito_mock.backend.secret_hash import secret_hash
+from cognito_mock.backend.crypto.secret_hash import secret_hash
 
 if TYPE_CHECKING:
     from cognito_mock.mock import CognitoMock

@@ -9,9 +9,9 @@ from functools import cache, wraps
 from typing import Any, TypeVar
 
 from cognito_mock import dispatch
-from cognito_mock.backend.outbox import Outbox
-from cognito_mock.backend.state import Backend
-from cognito_mock.backend.triggers import Triggers
+from cognito_mock.backend.hooks.triggers import Triggers
+from cognito_mock.backend.kernel.outbox import Outbox
+from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.clock import Clock, ManualClock, SystemClock
 from cognito_mock.errors import ServiceError
 from cognito_mock.faults import Faults
@@ -118,7 +118,7 @@ class CognitoMock:
     @property
     def triggers(self) -> Triggers:
         """Lambda triggers as Python callables: `mock.triggers.register("PreSignUp", func)` or
-        `@mock.triggers.on("PreSignUp")`; `reset()` forgets them. See backend/triggers.py."""
+        `@mock.triggers.on("PreSignUp")`; `reset()` forgets them. See backend/hooks/triggers.py."""
         found = self._shared.get("triggers")
         if not isinstance(found, Triggers):
             found = self._shared["triggers"] = Triggers()
@@ -193,7 +193,7 @@ class CognitoMock:
     ) -> None:
         """Put `text` (the CSV) where import job `job` (its JobId or PreSignedUrl) reads it, as an
         HTTP PUT to the pre-signed URL would; StartUserImportJob then imports it."""
-        from cognito_mock.backend import import_jobs
+        from cognito_mock.backend.directory import import_jobs
 
         with self._lock:
             import_jobs.upload_csv(self.backend(region, account_id), job, text)
@@ -204,7 +204,7 @@ class CognitoMock:
         self, pool_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> dict[str, Any]:
         """The pool's `/.well-known/jwks.json` document (ID-token and access-token keys)."""
-        from cognito_mock.backend import tokens
+        from cognito_mock.backend.tokens import issue as tokens
 
         backend = self.backend(region, account_id)
         with self._lock:
@@ -214,7 +214,7 @@ class CognitoMock:
         self, pool_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> str:
         """The `iss` of the pool's tokens (`https://cognito-idp.<region>.amazonaws.com/<poolId>`)."""
-        from cognito_mock.backend import tokens
+        from cognito_mock.backend.tokens import issue as tokens
 
         backend = self.backend(region, account_id)
         return tokens.issuer(backend, backend.pool(pool_id))
@@ -244,7 +244,7 @@ class CognitoMock:
         self, form: dict[str, str], authorization: str | None = None, *, region: str | None = None
     ) -> dict[str, Any]:
         """`POST /oauth2/token` in-process: the JSON answer, or `{"error": code}` on refusal."""
-        from cognito_mock.backend import oauth2
+        from cognito_mock.backend.tokens import oauth2
 
         return oauth2.call(self.backend(region), "/oauth2/token", form, authorization)
 
@@ -252,13 +252,13 @@ class CognitoMock:
         self, form: dict[str, str], authorization: str | None = None, *, region: str | None = None
     ) -> dict[str, Any]:
         """`POST /oauth2/revoke` in-process: `{}` on success, or `{"error": code}` on refusal."""
-        from cognito_mock.backend import oauth2
+        from cognito_mock.backend.tokens import oauth2
 
         return oauth2.call(self.backend(region), "/oauth2/revoke", form, authorization)
 
     def oauth2_user_info(self, access_token: str, *, region: str | None = None) -> dict[str, Any]:
         """`GET /oauth2/userInfo` in-process: the claims, or `{"error": code}` on refusal."""
-        from cognito_mock.backend import oauth2
+        from cognito_mock.backend.tokens import oauth2
 
         return oauth2.call(self.backend(region), "/oauth2/userInfo", {}, f"Bearer {access_token}")
 

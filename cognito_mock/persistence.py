@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from cognito_mock.backend import keys
+from cognito_mock.backend.crypto import keys
 from cognito_mock.clock import Clock, SystemClock
 from cognito_mock.ids import Ids
 from cognito_mock.transports import wire
@@ -178,7 +178,7 @@ def _rebuild(cls: type[Any], state: dict[str, Any]) -> Any:
 
 
 def _dispatch_table() -> dict[Any, Any]:
-    from cognito_mock.backend.records import UserDirectory
+    from cognito_mock.backend.kernel.records import UserDirectory
 
     table = copyreg.dispatch_table.copy()
     table[type(threading.Lock())] = _reduce_lock

@@ -16,7 +16,7 @@ import pytest
 from cognito_mock.factories import DEFAULT_PASSWORD  # light: no botocore, no mock
 
 if TYPE_CHECKING:
-    from cognito_mock.backend.outbox import Outbox
+    from cognito_mock.backend.kernel.outbox import Outbox
     from cognito_mock.clock import ManualClock
     from cognito_mock.factories import UserFactory, UserPoolFactory
     from cognito_mock.mock import CognitoMock

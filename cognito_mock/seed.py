@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cognito_mock.backend.secret_hash import secret_hash
+from cognito_mock.backend.crypto.secret_hash import secret_hash
 from cognito_mock.errors import ServiceError
 
 if TYPE_CHECKING:

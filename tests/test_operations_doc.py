@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import cognito_mock.dispatch  # noqa: F401  (registers every handler)
-from cognito_mock.backend.registry import handler, registered
+from cognito_mock.backend.kernel.registry import handler, registered
 from cognito_mock.shapes import index, operation, operation_names
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "operations.md"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cognito_mock.backend import keys
+from cognito_mock.backend.crypto import keys
 from cognito_mock.persistence import Persistence, StateFileError, recording_mock
 
 TARGET = "AWSCognitoIdentityProviderService."

@@ -13,8 +13,8 @@ from typing import Any, NewType
 
 from hypothesis import strategies as st
 
-from cognito_mock.backend.attributes import STANDARD_ATTRIBUTES
-from cognito_mock.backend.passwords import SYMBOLS
+from cognito_mock.backend.directory.passwords import SYMBOLS
+from cognito_mock.backend.kernel.attributes import STANDARD_ATTRIBUTES
 
 __all__ = [
     "FAKER_LOCALES",

@@ -14,7 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cognito_mock.backend import oauth2
+from cognito_mock.backend.tokens import oauth2
 from cognito_mock.errors import ServiceError
 from cognito_mock.transports.wire import CONTENT_TYPE, WireResponse
 

@@ -33,8 +33,8 @@ RESPONSE_OVERRIDES = {
     ("UserPoolType", "CustomDomain"): "StringType",
 }
 # Request members the service checks itself instead of by the model. The domain operations take
-# custom domains (FQDNs) that DomainType's pattern refuses; `backend/domains.py` applies DomainType
-# to everything that is not a custom domain, with the model's own wording.
+# custom domains (FQDNs) that DomainType's pattern refuses; `backend/pool_config/domains.py`
+# applies DomainType to everything that is not a custom domain, with the model's own wording.
 REQUEST_OVERRIDES = {
     ("CreateUserPoolDomainRequest", "Domain"): "StringType",
     ("DescribeUserPoolDomainRequest", "Domain"): "StringType",

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend.records import User
+from cognito_mock.backend.kernel.records import User
 
 __all__ = ["add_client", "fails", "record", "secret_hash", "secret_of", "status"]
 

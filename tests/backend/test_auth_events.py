@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.auth_events import feedback_token
+from cognito_mock.backend.auth.auth_events import feedback_token
 
 PASSWORD = "Passw0rd!"
 ADD_ON = "Advanced security features are not enabled for this user pool."

@@ -8,7 +8,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.cimd import cache_metadata_document, policy_accepts, require_policy
+from cognito_mock.backend.pool_config.cimd import (
+    cache_metadata_document,
+    policy_accepts,
+    require_policy,
+)
 from cognito_mock.errors import InvalidParameterException
 
 PATTERNS = ["https://apps.example.com/*", "https://tools.example.org/client.json"]

@@ -9,8 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend import clients as clients_module
-from cognito_mock.backend.clients import (
+from cognito_mock.backend.pool_config import clients as clients_module
+from cognito_mock.backend.pool_config.clients import (
     allowed_flows,
     client_by_id,
     hides_user_existence,

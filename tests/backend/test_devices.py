@@ -16,8 +16,8 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, generate_hash_device
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.auth import signin
-from cognito_mock.backend.auth.srp import format_timestamp
+from cognito_mock.backend.auth import pipeline as signin
+from cognito_mock.backend.crypto.srp import format_timestamp
 
 PASSWORD = "Correct-Horse-9"
 TRACKING = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False}

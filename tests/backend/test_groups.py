@@ -10,10 +10,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend import groups as groups_module
-from cognito_mock.backend.groups import groups_for_token
-from cognito_mock.backend.records import UserPool
-from cognito_mock.backend.users import require_user
+from cognito_mock.backend.directory import groups as groups_module
+from cognito_mock.backend.directory.groups import groups_for_token
+from cognito_mock.backend.directory.users import require_user
+from cognito_mock.backend.kernel.records import UserPool
 
 ROLE_A = "arn:aws:iam::123456789012:role/role-a"
 ROLE_B = "arn:aws:iam::123456789012:role/role-b"

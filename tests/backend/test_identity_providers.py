@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import ManualClock
-from cognito_mock.backend.identity_links import identities_claim
+from cognito_mock.backend.directory.identity_links import identities_claim
 
 GOOGLE = {"client_id": "g-id", "client_secret": "g-secret", "authorize_scopes": "openid email"}
 OIDC = {

@@ -19,8 +19,8 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cognito_mock.backend import jwt as tokens
-from cognito_mock.backend import keys
+from cognito_mock.backend.crypto import jwt as tokens
+from cognito_mock.backend.crypto import keys
 from cognito_mock.ids import Ids
 
 # High slot numbers so these keys never collide with whatever slots the mock itself uses.

@@ -10,7 +10,7 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_mock.backend import mfa
+from cognito_mock.backend.factors import mfa
 
 PASSWORD = "Correct-Horse-9"
 SMS_ROLE = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "ext"}

@@ -8,7 +8,7 @@ import pytest
 from support import add_client, fails, record, secret_hash, secret_of, status
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.signup import RESEND_LIMIT
+from cognito_mock.backend.accounts.signup import RESEND_LIMIT
 
 PASSWORD = "Passw0rd!"
 EMAIL = "someone@gmail.com"

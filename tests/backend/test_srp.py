@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pycognito import aws_srp
 
-from cognito_mock.backend.auth import srp
+from cognito_mock.backend.crypto import srp
 from cognito_mock.ids import Ids
 
 POOL_ID = "us-east-1_Zi0dYW1fC"

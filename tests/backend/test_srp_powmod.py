@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cognito_mock.backend.auth import srp
+from cognito_mock.backend.crypto import srp
 
 gmpy2 = pytest.importorskip("gmpy2")
 

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend.triggers import (
+from cognito_mock.backend.hooks.triggers import (
     TRIGGERS,
     LambdaTimeout,
     TriggerNotRegisteredError,

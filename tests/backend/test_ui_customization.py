@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.registry import registered
+from cognito_mock.backend.kernel.registry import registered
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend import user_filters
-from cognito_mock.backend.user_filters import Filter, parse_filter
+from cognito_mock.backend.directory import filters as user_filters
+from cognito_mock.backend.directory.filters import Filter, parse_filter
 from cognito_mock.errors import InvalidParameterException
 
 SEARCHABLE = [

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend import user_list
+from cognito_mock.backend.directory import listing as user_list
 
 INVALID = "InvalidParameterException"
 BAD_TOKEN = "Invalid pagination token."

@@ -11,8 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend import jwt
-from cognito_mock.backend.tokens import pool_keys, token_store
+from cognito_mock.backend.crypto import jwt
+from cognito_mock.backend.tokens.issue import pool_keys, token_store
 
 PASSWORD = "Correct-Horse-9"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]

@@ -1,5 +1,5 @@
 """Session tracking (list/revoke, pool and client configuration) and auth factors, driven through
-boto3 with tokens from real sign-ins; plus the session helpers in backend/tokens.py."""
+boto3 with tokens from real sign-ins; plus the session helpers in backend/tokens/issue.py."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend import tokens
-from cognito_mock.backend.user_sessions import (
+from cognito_mock.backend.tokens import issue as tokens
+from cognito_mock.backend.tokens.tracked_sessions import (
     NEEDS_TIER,
     NO_SESSION,
     NOT_TRACKING,

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend import webauthn
+from cognito_mock.backend.factors import webauthn
 from cognito_mock.errors import ServiceError
 
 PASSWORD = "Correct-Horse-9"

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cognito_mock import CognitoMock, ManualClock, dispatch
-from cognito_mock.backend.registry import registered
+from cognito_mock.backend.kernel.registry import registered
 from cognito_mock.errors import InvalidParameterException, ServiceError
 from cognito_mock.shapes import operation, operation_names, schema_document
 from cognito_mock.strategies import InvalidRequest, from_operation, minimal_value

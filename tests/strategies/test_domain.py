@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend.attributes import looks_like_email, looks_like_phone
+from cognito_mock.backend.kernel.attributes import looks_like_email, looks_like_phone
 from cognito_mock.errors import InvalidPasswordException
 from cognito_mock.strategies import (
     PASSWORD_RULES,

@@ -6,19 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cognito_mock.backend.attributes import VERIFIED_FLAG, check_attributes
-from cognito_mock.backend.auth import srp
 from cognito_mock.backend.auth.flows import available_challenges, password_sign_in, srp_challenge
-from cognito_mock.backend.auth.sessions import (
-    SESSION_INVALID,
-    AuthSession,
-    consume_srp,
-    proof_holds,
-    proof_timestamp,
-    take_session,
-    take_srp,
-)
-from cognito_mock.backend.auth.signin import (
+from cognito_mock.backend.auth.pipeline import (
     INCORRECT,
     check_hash,
     check_lockout,
@@ -28,14 +17,25 @@ from cognito_mock.backend.auth.signin import (
     record_success,
     require_params,
 )
-from cognito_mock.backend.clients import client_by_id, require_client
-from cognito_mock.backend.passwords import check_password, set_password
-from cognito_mock.backend.records import AppClient, User, UserPool
-from cognito_mock.backend.registry import operation
-from cognito_mock.backend.state import Backend
-from cognito_mock.backend.triggers import with_caller
-from cognito_mock.backend.user_admin import check_identifiers
-from cognito_mock.backend.users import find_user, index_aliases
+from cognito_mock.backend.crypto import srp
+from cognito_mock.backend.directory.admin import check_identifiers
+from cognito_mock.backend.directory.passwords import check_password, set_password
+from cognito_mock.backend.directory.users import find_user, index_aliases
+from cognito_mock.backend.hooks.triggers import with_caller
+from cognito_mock.backend.kernel.attributes import VERIFIED_FLAG, check_attributes
+from cognito_mock.backend.kernel.challenge_sessions import (
+    SESSION_INVALID,
+    AuthSession,
+    consume_srp,
+    proof_holds,
+    proof_timestamp,
+    take_session,
+    take_srp,
+)
+from cognito_mock.backend.kernel.records import AppClient, User, UserPool
+from cognito_mock.backend.kernel.registry import operation
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.clients import client_by_id, require_client
 from cognito_mock.errors import (
     InvalidParameterException,
     NotAuthorizedException,

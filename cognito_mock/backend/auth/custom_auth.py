@@ -7,18 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_mock.backend.auth.challenges import Answer, challenge
-from cognito_mock.backend.auth.sessions import SESSION_INVALID, open_session, take_session
-from cognito_mock.backend.auth.signin import (
+from cognito_mock.backend.auth.pipeline import (
     INCORRECT,
     check_hash,
     check_state,
     finish_sign_in,
     require_params,
 )
-from cognito_mock.backend.clients import hides_user_existence
-from cognito_mock.backend.records import AppClient, User, UserPool
-from cognito_mock.backend.state import Backend
-from cognito_mock.backend.triggers import (
+from cognito_mock.backend.directory.users import find_user
+from cognito_mock.backend.hooks.triggers import (
     INVALID_JSON,
     check_fields,
     configured,
@@ -27,7 +24,14 @@ from cognito_mock.backend.triggers import (
     string_map,
     user_attributes,
 )
-from cognito_mock.backend.users import find_user
+from cognito_mock.backend.kernel.challenge_sessions import (
+    SESSION_INVALID,
+    open_session,
+    take_session,
+)
+from cognito_mock.backend.kernel.records import AppClient, User, UserPool
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.clients import hides_user_existence
 from cognito_mock.errors import (
     InvalidLambdaResponseException,
     InvalidParameterException,

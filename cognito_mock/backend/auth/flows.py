@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.auth import srp
-from cognito_mock.backend.auth.sessions import open_session, start_srp
-from cognito_mock.backend.auth.signin import (
+from cognito_mock.backend.auth.pipeline import (
     INCORRECT,
     check_flow,
     check_hash,
@@ -18,14 +16,20 @@ from cognito_mock.backend.auth.signin import (
     simulated_srp,
     srp_verifier,
 )
-from cognito_mock.backend.clients import client_by_id, hides_user_existence, require_client
-from cognito_mock.backend.devices import check_refresh_device
-from cognito_mock.backend.migration import migrate_user
-from cognito_mock.backend.records import AppClient, User, UserPool
-from cognito_mock.backend.registry import operation
-from cognito_mock.backend.state import Backend
-from cognito_mock.backend.tokens import issue_tokens, refresh_record
-from cognito_mock.backend.triggers import pre_authentication, with_caller
+from cognito_mock.backend.crypto import srp
+from cognito_mock.backend.directory.migration import migrate_user
+from cognito_mock.backend.factors.devices import check_refresh_device
+from cognito_mock.backend.hooks.triggers import pre_authentication, with_caller
+from cognito_mock.backend.kernel.challenge_sessions import open_session, start_srp
+from cognito_mock.backend.kernel.records import AppClient, User, UserPool
+from cognito_mock.backend.kernel.registry import operation
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.clients import (
+    client_by_id,
+    hides_user_existence,
+    require_client,
+)
+from cognito_mock.backend.tokens.issue import issue_tokens, refresh_record
 from cognito_mock.errors import (
     InvalidParameterException,
     NotAuthorizedException,

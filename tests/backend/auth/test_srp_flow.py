@@ -11,7 +11,7 @@ import pytest
 from pycognito import aws_srp
 
 from cognito_mock import ManualClock
-from cognito_mock.backend.auth.srp import format_timestamp
+from cognito_mock.backend.crypto.srp import format_timestamp
 
 PASSWORD = "Correct-Horse-9"
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")

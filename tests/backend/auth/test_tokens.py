@@ -6,8 +6,8 @@ import jwt as pyjwt
 import pytest
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend import keys
-from cognito_mock.backend.tokens import authenticate_access_token, revoke_all_tokens
+from cognito_mock.backend.crypto import keys
+from cognito_mock.backend.tokens.issue import authenticate_access_token, revoke_all_tokens
 from cognito_mock.errors import NotAuthorizedException, UserNotFoundException
 
 PASSWORD = "Correct-Horse-9"

@@ -1,0 +1,137 @@
+"""Self-service password recovery: ForgotPassword and ConfirmForgotPassword."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_mock.backend.accounts.signup import NOT_FOUND, client_and_pool, simulated_delivery
+from cognito_mock.backend.directory.migration import migrate_user
+from cognito_mock.backend.directory.passwords import check_password, set_password
+from cognito_mock.backend.hooks.messages import send_code
+from cognito_mock.backend.hooks.triggers import post_confirmation, with_caller
+from cognito_mock.backend.kernel.attributes import VERIFIED_FLAG
+from cognito_mock.backend.kernel.codes import consume_code, issue_code
+from cognito_mock.backend.kernel.records import User, UserPool
+from cognito_mock.backend.kernel.registry import operation
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.clients import hides_user_existence
+from cognito_mock.backend.tokens.issue import revoke_all_tokens
+from cognito_mock.errors import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
+
+__all__ = ["recovery_attribute", "recovery_order"]
+
+_NO_CHANNEL = (
+    "Cannot reset password for the user as there is no registered/verified email or phone_number"
+)
+_ADMIN_ONLY = "Self-service password recovery is disabled for this user pool."
+_DISABLED = "User is disabled."
+_CANNOT_RESET = "User password cannot be reset in the current state."
+_MISMATCH = "Invalid verification code provided, please try again."
+_MECHANISM = {"verified_phone_number": "phone_number", "verified_email": "email"}
+# MFA that disqualifies a channel when AccountRecoverySetting is configured (model docs).
+_MFA_BLOCKS = {"phone_number": "SMS_MFA", "email": "EMAIL_OTP"}
+
+
+def recovery_order(pool: UserPool) -> tuple[list[str], bool]:
+    """(attributes in priority order, whether AccountRecoverySetting is configured).
+
+    `["admin_only"]` when self-service recovery is off. Without the setting the legacy rule
+    applies: a verified phone first, then a verified email.
+    """
+    mechanisms = (pool.settings.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms")
+    if not mechanisms:
+        return ["phone_number", "email"], False
+    ordered = sorted(mechanisms, key=lambda m: m["Priority"])
+    return [_MECHANISM.get(m["Name"], m["Name"]) for m in ordered], True
+
+
+def recovery_attribute(pool: UserPool, user: User) -> str | None:
+    """The verified attribute a reset code goes to, or None when the user has none usable."""
+    order, configured = recovery_order(pool)
+    enabled_mfa = user.mfa.get("enabled") or []
+    for attribute in order:
+        flag = VERIFIED_FLAG.get(attribute)
+        if flag is None or not user.attributes.get(attribute):
+            continue
+        if user.attributes.get(flag) != "true":
+            continue
+        if configured and _MFA_BLOCKS[attribute] in enabled_mfa:
+            continue
+        return attribute
+    return None
+
+
+def _simulated(pool: UserPool, username: str) -> dict[str, Any]:
+    # The medium follows the username's format, else the pool's recovery order, restricted to
+    # the attributes the pool verifies when it verifies any of them.
+    order = [a for a in recovery_order(pool)[0] if a in VERIFIED_FLAG]
+    verified = [a for a in order if a in pool.auto_verified]
+    preferred = (verified or order or ["email"])[0]
+    return {"CodeDeliveryDetails": simulated_delivery(username, preferred)}
+
+
+@operation("ForgotPassword")
+@with_caller
+def forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, client, user = client_and_pool(backend, request)
+    hide = hides_user_existence(client)
+    if user is None:  # the UserMigration trigger may know the user
+        user = migrate_user(backend, pool, request["Username"], None)
+    if user is None:
+        if hide:
+            return _simulated(pool, request["Username"])
+        raise UserNotFoundException(NOT_FOUND)
+    if recovery_order(pool)[0] == ["admin_only"]:
+        raise NotAuthorizedException(_ADMIN_ONLY)
+    if user.status == "FORCE_CHANGE_PASSWORD":
+        raise NotAuthorizedException(_CANNOT_RESET)
+    attribute = recovery_attribute(pool, user)
+    # With ENABLED, disabled users and users without a channel get the unknown-user answer.
+    if not user.enabled:
+        if hide:
+            return _simulated(pool, request["Username"])
+        raise NotAuthorizedException(_DISABLED)
+    if attribute is None:
+        if hide:
+            return _simulated(pool, request["Username"])
+        raise InvalidParameterException(_NO_CHANNEL)
+    # CustomMessage trigger (CustomMessage_ForgotPassword) belongs to the triggers concern.
+    code = issue_code(user, "forgot_password", backend.ids, backend.clock.now(), attribute)
+    delivery = send_code(
+        backend, pool, user, attribute, code, purpose="forgot_password", operation="ForgotPassword"
+    )
+    return {"CodeDeliveryDetails": delivery}
+
+
+@operation("ConfirmForgotPassword")
+@with_caller
+def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, client, user = client_and_pool(backend, request)
+    hide = hides_user_existence(client)
+    if user is None:
+        if hide:
+            raise CodeMismatchException(_MISMATCH)
+        raise UserNotFoundException(NOT_FOUND)
+    if not user.enabled:
+        if hide:
+            raise CodeMismatchException(_MISMATCH)
+        raise NotAuthorizedException(_DISABLED)
+    password = request["Password"]
+    # Policy and history first: a rejected password must not spend the code.
+    check_password(pool, password, user)
+    now = backend.clock.now()
+    consume_code(user, "forgot_password", request["ConfirmationCode"], now)
+    set_password(pool, user, password, now)
+    # The code reached a verified email/phone, so an UNCONFIRMED user ends CONFIRMED as well.
+    user.status = "CONFIRMED"
+    user.modified = now
+    pool.users.touch(user)  # the ListUsers indexes follow status changes
+    # A reset password ends every session: refresh and access tokens issued so far stop working.
+    revoke_all_tokens(backend, pool, user)
+    post_confirmation(backend, pool, user, "PostConfirmation_ConfirmForgotPassword")
+    return {}

@@ -1,0 +1,1 @@
+"""Sign-in steps run between the first factor and the tokens."""

@@ -1,0 +1,109 @@
+"""RS256 compact JWS for ID and access tokens, and opaque JWE-shaped refresh tokens."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from cognito_mock.backend.crypto.keys import SigningKey
+
+__all__ = ["REFRESH_TOKEN_HEADER", "decode_verified", "encode", "refresh_token"]
+
+# The refresh token's protected header, byte for byte as the service issues it:
+# {"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}.
+REFRESH_TOKEN_HEADER = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
+# Part sizes in bytes: RSA-2048 encrypted key, GCM IV, a typical ciphertext, GCM tag.
+_REFRESH_PARTS = (256, 12, 400, 16)
+
+# Tokens we issue never come near this; it bounds the work a hostile string can cause.
+_MAX_TOKEN_CHARS = 64 * 1024
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
+_SIGNATURE_BYTES = 256  # RSA-2048
+
+# kid -> pre-serialised header segment; a benign race at worst computes the same value twice.
+_headers: dict[str, str] = {}
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(segment: str) -> bytes:
+    """Strict base64url: the alphabet only (the stdlib silently drops other characters)."""
+    if not _SEGMENT.fullmatch(segment):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _header_segment(key: SigningKey) -> str:
+    segment = _headers.get(key.kid)
+    if segment is None:
+        # Exactly {"kid":…,"alg":"RS256"}, in that order and without "typ", as the service does.
+        header = json.dumps({"kid": key.kid, "alg": "RS256"}, separators=(",", ":"))
+        segment = _headers[key.kid] = _b64url(header.encode())
+    return segment
+
+
+def encode(claims: Mapping[str, Any], key: SigningKey) -> str:
+    """A compact RS256 JWS of `claims` (compact JSON, claims in the given order)."""
+    payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False)
+    signing_input = f"{_header_segment(key)}.{_b64url(payload.encode())}"
+    signature = key.private_key.sign(
+        signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
+    )
+    return f"{signing_input}.{_b64url(signature)}"
+
+
+def decode_verified(token: str, keys_by_kid: Mapping[str, SigningKey]) -> dict[str, Any] | None:
+    """The claims of a well-formed RS256 token whose kid is known and whose signature holds.
+
+    Anything else, including any garbage string, gives None; this never raises. Expiry,
+    issuer, audience and revocation are the caller's to check.
+    """
+    if not isinstance(token, str) or len(token) > _MAX_TOKEN_CHARS:
+        return None
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    header_segment, payload_segment, signature_segment = parts
+    try:
+        # Header first: it is untrusted, so everything about it is checked before use.
+        header = json.loads(_b64url_decode(header_segment))
+        if not isinstance(header, dict) or header.get("alg") != "RS256":
+            return None  # rejects alg:none and HS256-with-the-public-key confusion alike
+        kid = header.get("kid")
+        key = keys_by_kid.get(kid) if isinstance(kid, str) else None
+        if key is None:
+            return None
+        signature = _b64url_decode(signature_segment)
+        if len(signature) != _SIGNATURE_BYTES:
+            return None
+        if not _SEGMENT.fullmatch(payload_segment):
+            return None
+        key.public_key.verify(
+            signature,
+            f"{header_segment}.{payload_segment}".encode("ascii"),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
+        claims = json.loads(_b64url_decode(payload_segment))
+    # ValueError covers binascii.Error, JSONDecodeError and UnicodeDecodeError; RecursionError
+    # is what json raises on deeply nested input.
+    except (InvalidSignature, ValueError, binascii.Error, RecursionError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def refresh_token(random_bytes: Callable[[int], bytes]) -> str:
+    """An opaque, JWE-shaped refresh token; the server maps it to state, it means nothing itself."""
+    return ".".join(
+        [REFRESH_TOKEN_HEADER, *(_b64url(random_bytes(size)) for size in _REFRESH_PARTS)]
+    )

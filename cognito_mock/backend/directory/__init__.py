@@ -1,0 +1,1 @@
+"""Layer 3: users and groups, as administrators see them."""

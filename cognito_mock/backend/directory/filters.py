@@ -1,0 +1,204 @@
+"""ListUsers' filter engine: the `Filter` grammar, what each searchable attribute matches, the indexes.
+
+Grammar (one clause only): ``<attribute> <op> "<value>"`` where `op` is ``=`` (exact) or ``^=``
+(prefix), whitespace around the operator and around the whole filter is optional, and the value is
+double-quoted with ``\\"`` and ``\\\\`` as its only escapes. An empty (or all-blank) filter lists
+every user. Anything else fails with the service's ``Error while parsing filter.``; a well-formed
+clause on an attribute outside `SEARCHABLE` (custom attributes included) fails with
+``Invalid search attribute: <name>`` (the service's text is unverified; moto's wording).
+
+Case rules (fact sheet 8.1 and the developer guide's "User pool case sensitivity" page):
+- ``username``, ``email`` and ``preferred_username`` follow the pool: case-sensitive unless the pool
+  was created with ``UsernameConfiguration.CaseSensitive = false``, where they compare lower-cased
+  ("when usernames are case insensitive, preferred_username and email also are");
+- ``phone_number``, ``name``, ``given_name``, ``family_name`` and ``sub`` compare exactly;
+- ``cognito:user_status`` (the UserStatus) is case-insensitive;
+- ``status`` is ``Enabled`` / ``Disabled`` and case-sensitive.
+
+Results are ordered by (folded value, creation order), as the developer guide says results sort by
+the filtered attribute; an unfiltered listing is in creation order. The per-pool `SearchIndex` keeps
+one sorted list of (key, seq) per attribute, built on first use and then kept current from the
+directory's touch log, so a page costs O(log n + page) however many users match.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from cognito_mock.backend.kernel.records import User, UserDirectory
+from cognito_mock.errors import InvalidParameterException
+
+__all__ = [
+    "ALL",
+    "PARSE_ERROR",
+    "SEARCHABLE",
+    "Filter",
+    "SearchIndex",
+    "parse_filter",
+    "search_index",
+]
+
+PARSE_ERROR = "Error while parsing filter."
+ALL = ""  # the pseudo-attribute of an unfiltered listing: every user, key "", creation order
+
+_FOLLOW_POOL = ("username", "email", "preferred_username")
+_EXACT = ("phone_number", "name", "given_name", "family_name", "sub")
+SEARCHABLE = frozenset((*_FOLLOW_POOL, *_EXACT, "cognito:user_status", "status"))
+
+_CLAUSE = re.compile(
+    r'\s*(?P<name>[^\s=^"\\]+)\s*(?P<op>\^?=)\s*"(?P<value>(?:[^"\\]|\\["\\])*)"\s*', re.DOTALL
+)
+_ESCAPE = re.compile(r"\\([\"\\])")
+
+
+@dataclass(frozen=True)
+class Filter:
+    attribute: str  # one of SEARCHABLE
+    prefix: bool  # `^=` (starts with) rather than `=`
+    value: str  # unescaped, not yet folded
+
+
+def parse_filter(text: str | None) -> Filter | None:
+    """The parsed filter, or None for an empty one; InvalidParameterException when it is not valid."""
+    if text is None or not text.strip():
+        return None
+    found = _CLAUSE.fullmatch(text)
+    if found is None:
+        raise InvalidParameterException(PARSE_ERROR)
+    name = found["name"]
+    if name not in SEARCHABLE:
+        raise InvalidParameterException(f"Invalid search attribute: {name}")
+    return Filter(name, found["op"] == "^=", _ESCAPE.sub(r"\1", found["value"]))
+
+
+def _identity(value: str) -> str:
+    return value
+
+
+def _folder(directory: UserDirectory, attribute: str) -> Callable[[str], str]:
+    """How values of `attribute` (stored and queried alike) are folded before comparing."""
+    if attribute in _FOLLOW_POOL:
+        return _identity if directory.case_sensitive else str.lower
+    if attribute == "cognito:user_status":
+        return str.lower
+    return _identity
+
+
+def _raw_value(attribute: str, user: User) -> str | None:
+    """The user's unfolded value for a searchable attribute (None: the user has none)."""
+    if attribute == ALL:
+        return ""
+    if attribute == "username":
+        return user.username
+    if attribute == "cognito:user_status":
+        return user.status
+    if attribute == "status":
+        return "Enabled" if user.enabled else "Disabled"
+    return user.attributes.get(attribute)
+
+
+class _AttributeIndex:
+    """Users that have a value for one attribute, as a sorted list of (folded value, seq)."""
+
+    def __init__(self, attribute: str, fold: Callable[[str], str], users: Iterator[User]) -> None:
+        self.attribute = attribute
+        self.fold = fold
+        self.keys: dict[int, str] = {}  # seq -> the key it is filed under in `entries`
+        for user in users:
+            key = self.key_of(user)
+            if key is not None:
+                self.keys[user.seq] = key
+        self.entries: list[tuple[str, int]] = sorted((k, s) for s, k in self.keys.items())
+
+    def key_of(self, user: User) -> str | None:
+        value = _raw_value(self.attribute, user)
+        return None if value is None else self.fold(value)
+
+    def refile(self, seq: int, key: str | None) -> None:
+        """Move the entry for `seq` to `key` (None: drop it)."""
+        old = self.keys.get(seq)
+        if old == key:
+            return
+        if old is not None:
+            at = bisect_left(self.entries, (old, seq))
+            if at < len(self.entries) and self.entries[at] == (old, seq):
+                del self.entries[at]
+            del self.keys[seq]
+        if key is not None:
+            insort(self.entries, (key, seq))
+            self.keys[seq] = key
+
+
+class SearchIndex:
+    """The search indexes of one directory, brought up to date from its touch log before each use."""
+
+    def __init__(self, directory: UserDirectory) -> None:
+        self.directory = directory
+        self.built: dict[str, _AttributeIndex] = {}
+        self.by_seq: dict[int, User] = {}
+        self.version = -1
+
+    def sync(self) -> None:
+        """Catch up with every touch since the last sync (incrementally when few users changed)."""
+        directory = self.directory
+        if directory.version == self.version:
+            return
+        changed = directory.changed
+        if changed is None or self.version < 0 or len(changed) > 64 + len(directory) // 4:
+            self.built.clear()  # cheaper to rebuild lazily than to refile most entries
+            self.by_seq = {user.seq: user for user in directory}
+        else:
+            for seq, user in changed.items():
+                present = directory.by_sub.get(user.sub) is user
+                if present:
+                    self.by_seq[seq] = user
+                else:
+                    self.by_seq.pop(seq, None)
+                for index in self.built.values():
+                    index.refile(seq, index.key_of(user) if present else None)
+        directory.changed = {}
+        self.version = directory.version
+
+    def _index(self, attribute: str) -> _AttributeIndex:
+        index = self.built.get(attribute)
+        if index is None:
+            users = iter(self.by_seq.values())
+            index = _AttributeIndex(attribute, _folder(self.directory, attribute), users)
+            self.built[attribute] = index
+        return index
+
+    def scan(
+        self, flt: Filter | None, after: tuple[str, int] | None = None
+    ) -> Iterator[tuple[str, User]]:
+        """(key, user) for every match in (key, seq) order, starting after the key `after`."""
+        self.sync()
+        attribute = ALL if flt is None else flt.attribute
+        index = self._index(attribute)
+        wanted = "" if flt is None else index.fold(flt.value)
+        prefix = flt is None or flt.prefix
+        entries = index.entries
+        at = bisect_left(entries, (wanted, -1))
+        if after is not None:
+            at = max(at, bisect_right(entries, after))
+        while at < len(entries):
+            key, seq = entries[at]
+            at += 1
+            if not (key.startswith(wanted) if prefix else key == wanted):
+                return  # keys are sorted: every match lies in one run
+            user = self.by_seq.get(seq)
+            if user is None or index.key_of(user) != key:
+                continue  # changed without a touch(): never report a value the user lacks
+            yield key, user
+
+
+def search_index(directory: UserDirectory) -> SearchIndex:
+    """The directory's SearchIndex, created on first use."""
+    index = directory.index_cache
+    # A directory copied wholesale (snapshots) may carry its original's index: never trust that.
+    if not isinstance(index, SearchIndex) or index.directory is not directory:
+        index = SearchIndex(directory)
+        directory.index_cache = index
+    return index

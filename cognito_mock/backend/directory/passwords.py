@@ -1,0 +1,78 @@
+"""Password policy: checks with the service's messages, password history, temporary passwords."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from cognito_mock.backend.kernel.records import User, UserPool
+from cognito_mock.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
+from cognito_mock.ids import Ids
+
+__all__ = [
+    "SYMBOLS",
+    "check_password",
+    "generate_temporary_password",
+    "password_policy",
+    "set_password",
+    "temporary_password_expired",
+]
+
+# The characters the service counts as symbols (developer guide, password requirements).
+SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
+_PREFIX = "Password did not conform with policy: "
+
+
+def password_policy(pool: UserPool) -> dict[str, Any]:
+    policy: dict[str, Any] = pool.settings.get("Policies", {}).get("PasswordPolicy", {})
+    return policy
+
+
+def check_password(pool: UserPool, password: str, user: User | None = None) -> None:
+    """Raise the service's InvalidPasswordException (one rule per error) or history violation."""
+    policy = password_policy(pool)
+    if len(password) < policy.get("MinimumLength", 8):
+        raise InvalidPasswordException(_PREFIX + "Password not long enough")
+    # Only Basic Latin letters count toward the upper/lower-case rules.
+    if policy.get("RequireUppercase", True) and not any("A" <= c <= "Z" for c in password):
+        raise InvalidPasswordException(_PREFIX + "Password must have uppercase characters")
+    if policy.get("RequireLowercase", True) and not any("a" <= c <= "z" for c in password):
+        raise InvalidPasswordException(_PREFIX + "Password must have lowercase characters")
+    if policy.get("RequireNumbers", True) and not any("0" <= c <= "9" for c in password):
+        raise InvalidPasswordException(_PREFIX + "Password must have numeric characters")
+    if policy.get("RequireSymbols", True) and not any(c in SYMBOLS for c in password):
+        raise InvalidPasswordException(_PREFIX + "Password must have symbol characters")
+    history = policy.get("PasswordHistorySize", 0)
+    if user is not None and history:
+        recent = [user.password, *user.password_history] if user.password else user.password_history
+        if password in recent[:history]:
+            raise PasswordHistoryPolicyViolationException("Password has previously been used")
+
+
+def set_password(pool: UserPool, user: User, password: str, now: float) -> None:
+    """Store a new password, remembering the old one for the history rule."""
+    if user.password is not None:
+        keep = max(password_policy(pool).get("PasswordHistorySize", 0), 0)
+        user.password_history = [user.password, *user.password_history][:keep]
+    user.password = password
+    user.password_set = now
+
+
+def generate_temporary_password(pool: UserPool, ids: Ids) -> str:
+    """A random password that satisfies the pool's policy (as the service generates one)."""
+    length = max(password_policy(pool).get("MinimumLength", 8), 12)
+    parts = [
+        ids.choice_string(string.ascii_uppercase, 2),
+        ids.choice_string(string.ascii_lowercase, 2),
+        ids.choice_string(string.digits, 2),
+        ids.choice_string("^$*.[]{}()?!@#%&/,><:;|_~=+-", 2),
+    ]
+    rest = ids.choice_string(string.ascii_letters + string.digits, length - 8)
+    chars = list("".join(parts) + rest)
+    ids.shuffle(chars)
+    return "".join(chars)
+
+
+def temporary_password_expired(pool: UserPool, user: User, now: float) -> bool:
+    days = password_policy(pool).get("TemporaryPasswordValidityDays", 7) or 7
+    return now > user.password_set + days * 86400

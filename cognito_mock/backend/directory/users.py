@@ -1,0 +1,289 @@
+"""Users: lookup by username, alias or sub; creation rules; views; the admin create/get/delete ops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_mock.backend.directory.passwords import (
+    check_password,
+    generate_temporary_password,
+    set_password,
+)
+from cognito_mock.backend.hooks.messages import send_invitation
+from cognito_mock.backend.hooks.triggers import pre_sign_up, with_caller
+from cognito_mock.backend.kernel.attributes import (
+    VERIFIED_FLAG,
+    check_attributes,
+    looks_like_email,
+    looks_like_phone,
+    missing_required,
+)
+from cognito_mock.backend.kernel.records import User, UserPool
+from cognito_mock.backend.kernel.registry import operation
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.errors import (
+    AliasExistsException,
+    InvalidParameterException,
+    ServiceError,
+    UnsupportedUserStateException,
+    UsernameExistsException,
+    UserNotFoundException,
+)
+
+__all__ = [
+    "ALIAS_EXISTS",
+    "attribute_list",
+    "create_user",
+    "find_user",
+    "index_aliases",
+    "require_user",
+    "user_type",
+]
+
+USER_NOT_FOUND = "User does not exist."
+ALIAS_EXISTS = {
+    "email": "An account with the email already exists.",
+    "phone_number": "An account with the phone_number already exists.",
+}
+
+
+def find_user(pool: UserPool, name: str) -> User | None:
+    """The user `name` designates: internal username, then an alias / username attribute, then sub."""
+    users = pool.users
+    user = users.get(name)
+    if user is not None:
+        return user
+    for attribute in (*pool.username_attributes, *pool.alias_attributes):
+        user = users.alias_owner(attribute, name)
+        if user is not None:
+            return user
+    return users.by_sub.get(name)
+
+
+def require_user(pool: UserPool, name: str) -> User:
+    user = find_user(pool, name)
+    if user is None:
+        raise UserNotFoundException(USER_NOT_FOUND)
+    return user
+
+
+def attribute_list(
+    attributes: dict[str, str], only: list[str] | None = None
+) -> list[dict[str, str]]:
+    if only is None:
+        return [{"Name": k, "Value": v} for k, v in attributes.items()]
+    return [{"Name": k, "Value": attributes[k]} for k in only if k in attributes]
+
+
+def _mfa_options(user: User) -> list[dict[str, str]] | None:
+    options = user.mfa.get("options")
+    return list(options) if options else None
+
+
+def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[str, Any]:
+    """UserType as AdminCreateUser and ListUsers return it."""
+    view: dict[str, Any] = {
+        "Username": user.username,
+        "Attributes": attribute_list(user.attributes, attributes_to_get),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status,
+    }
+    options = _mfa_options(user)
+    if options:
+        view["MFAOptions"] = options
+    return view
+
+
+def index_aliases(pool: UserPool, user: User) -> None:
+    """Refresh the alias index for the user's current identifying attribute values."""
+    for attribute in pool.username_attributes:
+        # Username attributes identify the user whether verified or not.
+        pool.users.set_alias(user, attribute, user.attributes.get(attribute))
+    for attribute in pool.alias_attributes:
+        value = user.attributes.get(attribute)
+        flag = VERIFIED_FLAG.get(attribute)
+        if flag and user.attributes.get(flag) != "true":
+            value = None  # email / phone aliases only work once verified
+        pool.users.set_alias(user, attribute, value)
+    pool.users.touch(user)  # callers re-index after attribute changes: ListUsers must see them
+
+
+def claim_aliases(pool: UserPool, user: User, force: bool) -> None:
+    """Before indexing: fail (or, with `force`, take over) verified aliases held by someone else."""
+    for attribute in pool.alias_attributes:
+        value = user.attributes.get(attribute)
+        flag = VERIFIED_FLAG.get(attribute)
+        if not value or (flag and user.attributes.get(flag) != "true"):
+            continue
+        owner = pool.users.alias_owner(attribute, value)
+        if owner is None or owner.sub == user.sub:
+            continue  # by sub: callers may pass a probe copy of the user that owns the alias
+        if not force:
+            raise AliasExistsException(
+                ALIAS_EXISTS.get(attribute, f"An account with the {attribute} already exists.")
+            )
+        if flag:
+            owner.attributes[flag] = "false"
+        pool.users.set_alias(owner, attribute, None)
+
+
+def _internal_username(
+    backend: Backend, pool: UserPool, username: str, values: dict[str, str], sub: str
+) -> str:
+    """Apply the pool's username rules; fill the username attribute; return the internal name."""
+    kinds = pool.username_attributes
+    if kinds:
+        if "email" in kinds and looks_like_email(username):
+            values["email"] = username
+        elif "phone_number" in kinds and looks_like_phone(username):
+            values["phone_number"] = username
+        else:
+            wanted = " or ".join("an email" if k == "email" else "a phone number" for k in kinds)
+            raise InvalidParameterException(f"Username should be {wanted}.")
+        return sub
+    aliases = pool.alias_attributes
+    if "email" in aliases and looks_like_email(username):
+        raise InvalidParameterException(
+            "Username cannot be of email format, since user pool is configured for email alias."
+        )
+    if "phone_number" in aliases and looks_like_phone(username):
+        raise InvalidParameterException(
+            "Username cannot be of phone number format, since user pool is configured for phone "
+            "number alias."
+        )
+    return username
+
+
+def create_user(
+    backend: Backend,
+    pool: UserPool,
+    username: str,
+    values: dict[str, str],
+    *,
+    status: str,
+    exists_message: str,
+    force_alias: bool = False,
+) -> User:
+    """A new user under the pool's username and alias rules (nothing stored if a rule fails)."""
+    sub = backend.ids.sub()
+    internal = _internal_username(backend, pool, username, values, sub)
+    if pool.users.get(internal) is not None:
+        raise UsernameExistsException(exists_message)
+    for attribute in pool.username_attributes:
+        value = values.get(attribute)
+        if value and pool.users.alias_owner(attribute, value) is not None:
+            raise UsernameExistsException(
+                exists_message if exists_message != "User already exists"
+                else f"An account with the given {attribute} already exists."
+            )  # fmt: skip
+    missing_required(pool.schema, values)
+    now = backend.clock.now()
+    seq = pool.users.next_seq
+    user = User(
+        username=internal,
+        sub=sub,
+        attributes={"sub": sub, **values},
+        status=status,
+        created=now,
+        modified=now,
+        seq=seq,
+    )
+    claim_aliases(pool, user, force_alias)
+    pool.users.next_seq = seq + 1
+    pool.users.add(user)
+    index_aliases(pool, user)
+    return user
+
+
+@operation("AdminCreateUser")
+@with_caller
+def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    action = request.get("MessageAction")
+    mediums = request.get("DesiredDeliveryMediums") or ["SMS"]
+    password = request.get("TemporaryPassword")
+    if password is not None:
+        check_password(pool, password)
+    else:
+        password = generate_temporary_password(pool, backend.ids)
+    now = backend.clock.now()
+    if action == "RESEND":
+        user = require_user(pool, request["Username"])
+        if user.status != "FORCE_CHANGE_PASSWORD":
+            raise UnsupportedUserStateException(f"User status is {user.status}")
+    else:
+        values = check_attributes(
+            pool.schema, request.get("UserAttributes", []), developer=True, creating=True
+        )
+        # PreSignUp runs before the user exists; its response is ignored for AdminCreateUser.
+        pre_sign_up(
+            backend, pool, "PreSignUp_AdminCreateUser", request["Username"], values, request
+        )
+        user = create_user(
+            backend, pool, request["Username"], values,
+            status="FORCE_CHANGE_PASSWORD", exists_message="User account already exists",
+            force_alias=bool(request.get("ForceAliasCreation")),
+        )  # fmt: skip
+    set_password(pool, user, password, now)
+    user.modified = now
+    if action != "SUPPRESS":
+        try:
+            send_invitation(backend, pool, user, password, mediums, "AdminCreateUser")
+        except ServiceError:  # a CustomMessage trigger failed: a new user is taken back
+            if action != "RESEND":
+                delete_user(pool, user)
+            raise
+    return {"User": user_type(user)}
+
+
+@operation("AdminGetUser")
+def admin_get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
+    result = user_type(user)
+    result["UserAttributes"] = result.pop("Attributes")  # the same view under AdminGetUser's name
+    settings = user.mfa.get("enabled")
+    if settings:
+        result["UserMFASettingList"] = list(settings)
+    if user.mfa.get("preferred"):
+        result["PreferredMfaSetting"] = user.mfa["preferred"]
+    return result
+
+
+def delete_user(pool: UserPool, user: User) -> None:
+    """Remove the user and every trace of it (group memberships, aliases)."""
+    for name in user.groups:
+        group = pool.groups.get(name)
+        if group is not None:
+            group.members.pop(user.username, None)
+    pool.users.remove(user)
+
+
+@operation("AdminDeleteUser")
+def admin_delete_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    delete_user(pool, require_user(pool, request["Username"]))
+    return {}
+
+
+@operation("AdminDisableUser")
+def admin_disable_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    from cognito_mock.backend.tokens.issue import revoke_all_tokens  # tokens builds on users
+
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
+    user.enabled = False
+    user.modified = backend.clock.now()
+    revoke_all_tokens(backend, pool, user)  # the service revokes the user's tokens on disable
+    pool.users.touch(user)
+    return {}
+
+
+@operation("AdminEnableUser")
+def admin_enable_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
+    user.enabled = True
+    user.modified = backend.clock.now()
+    backend.pool(request["UserPoolId"]).users.touch(user)
+    return {}

@@ -1,0 +1,1 @@
+"""Layer 5: authenticators a user owns: MFA settings, software tokens, devices, passkeys."""

@@ -1,0 +1,209 @@
+"""The user-pool attribute schema: standard attributes, custom and developer-only attributes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cognito_mock.backend.kernel.jsontree import clone
+from cognito_mock.errors import InvalidParameterException
+
+__all__ = [
+    "STANDARD_ATTRIBUTES",
+    "VERIFIABLE",
+    "VERIFIED_FLAG",
+    "build_schema",
+    "check_attributes",
+    "custom_attribute",
+    "is_standard",
+    "looks_like_email",
+    "looks_like_phone",
+    "missing_required",
+]
+
+_TEXT = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
+         "profile", "picture", "website", "email", "gender", "zoneinfo", "locale",
+         "phone_number", "address"]  # fmt: skip
+
+
+def _string(name: str, lo: str = "0", hi: str = "2048", mutable: bool = True, required: bool = False
+            ) -> dict[str, Any]:  # fmt: skip
+    return {"Name": name, "AttributeDataType": "String", "DeveloperOnlyAttribute": False,
+            "Mutable": mutable, "Required": required,
+            "StringAttributeConstraints": {"MinLength": lo, "MaxLength": hi}}  # fmt: skip
+
+
+def _boolean(name: str) -> dict[str, Any]:
+    return {"Name": name, "AttributeDataType": "Boolean", "DeveloperOnlyAttribute": False,
+            "Mutable": True, "Required": False}  # fmt: skip
+
+
+# The order DescribeUserPool reports them in (fact sheet section 9.1).
+STANDARD_ATTRIBUTES: list[dict[str, Any]] = [
+    _string("sub", lo="1", mutable=False, required=True),
+    *[_string(n) for n in _TEXT[:10]],
+    _boolean("email_verified"),
+    _string("gender"),
+    _string("birthdate", lo="10", hi="10"),
+    _string("zoneinfo"),
+    _string("locale"),
+    _string("phone_number"),
+    _boolean("phone_number_verified"),
+    _string("address"),
+    {"Name": "updated_at", "AttributeDataType": "Number", "DeveloperOnlyAttribute": False,
+     "Mutable": True, "Required": False, "NumberAttributeConstraints": {"MinValue": "0"}},
+]  # fmt: skip
+_STANDARD_BY_NAME = {a["Name"]: a for a in STANDARD_ATTRIBUTES}
+
+
+def custom_attribute(spec: dict[str, Any]) -> dict[str, Any]:
+    """The stored schema entry for a custom attribute request (`custom:` / `dev:custom:` name)."""
+    kind = spec.get("AttributeDataType", "String")
+    if not spec.get("Name"):  # optional in the model, needed by the service
+        raise InvalidParameterException("Attribute name must not be null.")
+    if spec.get("Required"):
+        raise InvalidParameterException("Required custom attributes are not supported currently.")
+    developer = bool(spec.get("DeveloperOnlyAttribute", False))
+    prefix = "dev:custom:" if developer else "custom:"
+    entry: dict[str, Any] = {
+        "Name": prefix + spec["Name"],
+        "AttributeDataType": kind,
+        "DeveloperOnlyAttribute": developer,
+        "Mutable": bool(spec.get("Mutable", True)),
+        "Required": False,
+    }
+    if kind == "String":
+        entry["StringAttributeConstraints"] = dict(spec.get("StringAttributeConstraints") or {})
+    elif kind == "Number":
+        entry["NumberAttributeConstraints"] = dict(spec.get("NumberAttributeConstraints") or {})
+    return entry
+
+
+def build_schema(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pool's full schema: standard attributes (with requested overrides) then custom ones."""
+    schema = clone(STANDARD_ATTRIBUTES)
+    by_name = {a["Name"]: a for a in schema}
+    custom: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for spec in requested:
+        name = spec.get("Name")
+        if not name:  # optional in the model, needed by the service
+            raise InvalidParameterException("Attribute name must not be null.")
+        if name in seen:
+            raise InvalidParameterException(f"Duplicate attribute name: {name}")
+        seen.add(name)
+        standard = by_name.get(name)
+        if standard is None:
+            custom.append(custom_attribute(spec))
+            continue
+        if name == "sub":
+            raise InvalidParameterException("sub attribute cannot be modified.")
+        for key in ("Required", "Mutable"):
+            if key in spec:
+                standard[key] = bool(spec[key])
+        constraints = spec.get("StringAttributeConstraints")
+        if constraints and "StringAttributeConstraints" in standard:
+            standard["StringAttributeConstraints"].update(constraints)
+    if len(custom) > 50:
+        raise InvalidParameterException("A user pool can have at most 50 custom attributes.")
+    return schema + custom
+
+
+def is_standard(name: str) -> bool:
+    return name in _STANDARD_BY_NAME
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+[0-9]{5,15}$")
+_SCHEMA_ERROR = "Attributes did not conform to the schema: "
+VERIFIABLE = ("email", "phone_number")
+VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}
+
+
+def looks_like_email(value: str) -> bool:
+    return _EMAIL.match(value) is not None
+
+
+def looks_like_phone(value: str) -> bool:
+    return _PHONE.match(value) is not None
+
+
+def _check_value(entry: dict[str, Any], name: str, value: str) -> str | None:
+    """The schema complaint about one value, or None when it fits."""
+    kind = entry.get("AttributeDataType", "String")
+    if kind == "String":
+        limits = entry.get("StringAttributeConstraints") or {}
+        if "MaxLength" in limits and len(value) > int(limits["MaxLength"]):
+            return f"{name}: String must be no longer than {limits['MaxLength']} characters"
+        if "MinLength" in limits and len(value) < int(limits["MinLength"]) and value:
+            return f"{name}: String must be no shorter than {limits['MinLength']} characters"
+    elif kind == "Number":
+        try:
+            number = int(value)
+        except ValueError:
+            return f"{name}: Number must be a valid integer"
+        limits = entry.get("NumberAttributeConstraints") or {}
+        if "MinValue" in limits and number < int(limits["MinValue"]):
+            return f"{name}: Number must be greater than or equal to {limits['MinValue']}"
+        if "MaxValue" in limits and number > int(limits["MaxValue"]):
+            return f"{name}: Number must be less than or equal to {limits['MaxValue']}"
+    elif kind == "Boolean" and value not in ("true", "false"):
+        return f"{name}: Attribute value must be true or false"
+    elif kind == "DateTime" and not value:
+        return f"{name}: DateTime must not be empty"
+    return None
+
+
+def check_attributes(
+    schema: list[dict[str, Any]],
+    attributes: list[dict[str, Any]],
+    *,
+    developer: bool,
+    creating: bool,
+) -> dict[str, str]:
+    """Validate a request's `[{Name, Value}]` against the pool schema; return them as a dict.
+
+    `developer` is true for IAM (Admin*) calls, which may write `dev:` attributes; `creating` allows
+    writing immutable attributes.
+    """
+    by_name = {a["Name"]: a for a in schema}
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    for item in attributes:
+        name = item["Name"]
+        value = item.get("Value")
+        if value is None:
+            raise InvalidParameterException(f"Attribute value for {name} must not be null")
+        entry = by_name.get(name)
+        if entry is None or name == "sub" or (name.startswith("dev:") and not developer):
+            problems.append(f"{name}: Attribute does not exist in the schema.")
+            continue
+        if not creating and not entry.get("Mutable", True):
+            raise InvalidParameterException(
+                f"Invalid user attributes: {name}: Attribute cannot be updated."
+            )
+        complaint = _check_value(entry, name, value)
+        if complaint:
+            problems.append(complaint)
+            continue
+        if name == "email" and value and not looks_like_email(value):
+            raise InvalidParameterException("Invalid email address format.")
+        if name == "phone_number" and value and not looks_like_phone(value):
+            raise InvalidParameterException("Invalid phone number format.")
+        values[name] = value
+    if problems:
+        raise InvalidParameterException(_SCHEMA_ERROR + " ".join(problems))
+    return values
+
+
+def missing_required(schema: list[dict[str, Any]], values: dict[str, str]) -> None:
+    """Raise the service's error if a required attribute has no value."""
+    missing = [
+        a["Name"]
+        for a in schema
+        if a.get("Required") and a["Name"] != "sub" and not values.get(a["Name"])
+    ]
+    if missing:
+        raise InvalidParameterException(
+            _SCHEMA_ERROR + " ".join(f"{name}: The attribute is required" for name in missing)
+        )

@@ -1,0 +1,1 @@
+"""Layer 2: user pools, app clients and their settings."""

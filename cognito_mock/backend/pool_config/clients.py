@@ -1,0 +1,431 @@
+"""App clients: settings with the service's defaults and checks, secrets, and the client CRUD handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from cognito_mock.backend.kernel.jsontree import clone
+from cognito_mock.backend.kernel.paging import page_after
+from cognito_mock.backend.kernel.records import AppClient, UserPool
+from cognito_mock.backend.kernel.registry import operation
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.errors import (
+    FeatureUnavailableInTierException,
+    InvalidOAuthFlowException,
+    InvalidParameterException,
+    LimitExceededException,
+    ResourceNotFoundException,
+    ScopeDoesNotExistException,
+)
+
+__all__ = [
+    "allowed_flows",
+    "client_by_id",
+    "client_view",
+    "hides_user_existence",
+    "require_client",
+    "token_validity_seconds",
+]
+
+# UserPoolClientType settings in the order the service lists them. Update replaces all of them:
+# whatever the request omits returns to its default (the service's documented behaviour).
+_SETTINGS = (
+    "ClientName", "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity",
+    "TokenValidityUnits", "ReadAttributes", "WriteAttributes", "ExplicitAuthFlows",
+    "SupportedIdentityProviders", "CallbackURLs", "LogoutURLs", "DefaultRedirectURI",
+    "AllowedOAuthFlows", "AllowedOAuthScopes", "AllowedOAuthFlowsUserPoolClient",
+    "AnalyticsConfiguration", "PreventUserExistenceErrors", "EnableTokenRevocation",
+    "EnablePropagateAdditionalUserContextData", "AuthSessionValidity", "RefreshTokenRotation",
+)  # fmt: skip
+
+# What a client shows when the request leaves these out. Real DescribeUserPoolClient captures show
+# exactly these for a bare client: ExplicitAuthFlows and PreventUserExistenceErrors stay *absent*
+# (their effective defaults live in `allowed_flows` / `hides_user_existence`), and so do
+# AccessTokenValidity / IdTokenValidity: an absent value means the default of 60 minutes, which
+# `token_validity_seconds` applies. TokenValidityUnits is always shown, `{}` unless given.
+_DEFAULTS: dict[str, Any] = {
+    "RefreshTokenValidity": 30,
+    "TokenValidityUnits": {},
+    "AllowedOAuthFlowsUserPoolClient": False,
+    "EnableTokenRevocation": True,
+    "EnablePropagateAdditionalUserContextData": False,
+    "AuthSessionValidity": 3,
+}
+
+_DEFAULT_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
+_LEGACY_FLOWS = {
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
+}
+_STANDARD_SCOPES = frozenset(
+    {"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
+)
+_OIDC_SCOPES = ("phone", "email", "profile")  # these need `openid` beside them
+_UNWRITABLE = frozenset({"sub", "email_verified", "phone_number_verified"})
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+# token -> (value member, default unit, default seconds, effective range in seconds)
+_VALIDITY = {
+    "access": ("AccessTokenValidity", "AccessToken", "hours", 3600, (300, 86400)),
+    "id": ("IdTokenValidity", "IdToken", "hours", 3600, (300, 86400)),
+    "refresh": ("RefreshTokenValidity", "RefreshToken", "days", 30 * 86400, (3600, 3650 * 86400)),
+}
+_MAX_SECRETS = 2
+
+
+# ----------------------------------------------------------------------------- lookups for others
+
+
+def _index(backend: Backend) -> dict[str, str]:
+    """Mock-wide client id -> pool id, so self-service calls (ClientId only) find the pool in O(1)."""
+    index: dict[str, str] = backend.shared.setdefault("client_index", {})
+    return index
+
+
+def _not_found(client_id: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+
+
+def require_client(backend: Backend, pool_id: str, client_id: str) -> AppClient:
+    """The pool's client; ResourceNotFoundException for an unknown pool or a client of another pool."""
+    client = backend.pool(pool_id).clients.get(client_id)
+    if client is None:
+        raise _not_found(client_id)
+    return client
+
+
+def client_by_id(backend: Backend, client_id: str) -> tuple[UserPool, AppClient]:
+    """The pool holding `client_id` and the client, or the service's ResourceNotFoundException."""
+    pool = backend.pools.get(_index(backend).get(client_id, ""))
+    if pool is not None and client_id in pool.clients:
+        return pool, pool.clients[client_id]
+    # The index misses (or is stale) only for unknown ids, deleted pools, another account/region's
+    # client or restored state: scan the pools (not users) and repair it, so a restored snapshot
+    # never hides a client. A miss is never dropped from the mock-wide index: it may be another
+    # backend's client.
+    for pool in backend.pools.values():
+        if client_id in pool.clients:
+            _index(backend)[client_id] = pool.id
+            return pool, pool.clients[client_id]
+    raise _not_found(client_id)
+
+
+def allowed_flows(client: AppClient) -> set[str]:
+    """The client's auth flows as ALLOW_* names, defaults applied and legacy names translated.
+
+    Legacy clients always allowed SRP, refresh and custom auth; CUSTOM_AUTH_FLOW_ONLY took away
+    the password flows (SRP included), leaving custom auth and refresh.
+    """
+    flows = client.settings.get("ExplicitAuthFlows") or list(_DEFAULT_FLOWS)
+    if not any(f in _LEGACY_FLOWS for f in flows):
+        return set(flows)
+    if "CUSTOM_AUTH_FLOW_ONLY" in flows:
+        return {"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+    return set(_DEFAULT_FLOWS) | {_LEGACY_FLOWS[f] for f in flows}
+
+
+def hides_user_existence(client: AppClient) -> bool:
+    """PreventUserExistenceErrors is ENABLED (absent means the API default, LEGACY)."""
+    return client.settings.get("PreventUserExistenceErrors") == "ENABLED"
+
+
+def _seconds(settings: dict[str, Any], token: str) -> int:
+    member, unit_key, default_unit, default, _ = _VALIDITY[token]
+    value = settings.get(member)
+    if not value:
+        return default
+    unit = settings.get("TokenValidityUnits", {}).get(unit_key, default_unit)
+    return int(value) * _UNIT_SECONDS[unit]
+
+
+def token_validity_seconds(client: AppClient) -> dict[str, int]:
+    """{"access": s, "id": s, "refresh": s}: how long tokens this client issues stay valid."""
+    return {token: _seconds(client.settings, token) for token in _VALIDITY}
+
+
+# ----------------------------------------------------------------------------- settings checks
+
+
+def _check_url(member: str, url: str) -> None:
+    """Absolute, no fragment, HTTPS unless loopback HTTP; app schemes (myapp://x) are allowed."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    ok = bool(scheme) and "#" not in url and (bool(parts.netloc) or scheme not in ("http", "https"))
+    if ok and scheme == "http":
+        ok = (parts.hostname or "") in _LOOPBACK
+    if not ok:
+        raise InvalidParameterException(
+            f"Invalid {member}: {url}. URLs must be absolute, must not contain a fragment, and must "
+            "use HTTPS except for http://localhost."
+        )
+
+
+def _check_attribute_lists(pool: UserPool, settings: dict[str, Any], verb: str) -> None:
+    reads = settings.get("ReadAttributes", [])
+    if any(pool.schema_attribute(name) is None for name in reads):
+        raise InvalidParameterException(f"Invalid read attributes specified while {verb} a client")
+    writes = settings.get("WriteAttributes", [])
+    # Clients never write sub, developer-only attributes or the verification flags; and as every
+    # client can write the pool's required attributes, a custom list must name them all.
+    required = [a["Name"] for a in pool.schema if a.get("Required") and a["Name"] != "sub"]
+    if writes and (
+        any(name in _UNWRITABLE or name.startswith("dev:") for name in writes)
+        or any(pool.schema_attribute(name) is None for name in writes)
+        or any(name not in writes for name in required)
+    ):
+        raise InvalidParameterException(f"Invalid write attributes specified while {verb} a client")
+
+
+def _check_validity(settings: dict[str, Any]) -> None:
+    for token, (member, _, _, _, (low, high)) in _VALIDITY.items():
+        if settings.get(member) and not low <= _seconds(settings, token) <= high:
+            raise InvalidParameterException("Invalid range for token validity.")
+
+
+def _check_flows(pool: UserPool, flows: list[str]) -> None:
+    legacy = [f for f in flows if f in _LEGACY_FLOWS]
+    if legacy and len(legacy) != len(flows):
+        raise InvalidParameterException(
+            "ExplicitAuthFlows cannot combine the legacy values ADMIN_NO_SRP_AUTH, "
+            "CUSTOM_AUTH_FLOW_ONLY and USER_PASSWORD_AUTH with values that begin with ALLOW_."
+        )
+    if "ALLOW_USER_AUTH" in flows and pool.settings.get("UserPoolTier") == "LITE":
+        raise FeatureUnavailableInTierException(
+            "ALLOW_USER_AUTH requires the Essentials tier or higher."
+        )
+
+
+def _check_oauth(pool: UserPool, settings: dict[str, Any], has_secret: bool) -> None:
+    flows = settings.get("AllowedOAuthFlows", [])
+    scopes = settings.get("AllowedOAuthScopes", [])
+    if settings.get("AllowedOAuthFlowsUserPoolClient") and not (flows and scopes):
+        raise InvalidParameterException(
+            "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is "
+            "allowed to use OAuth flows."
+        )
+    if "client_credentials" in flows:
+        if len(set(flows)) > 1:
+            raise InvalidOAuthFlowException(
+                "client_credentials flow can not be selected along with code flow or implicit flow."
+            )
+        if not has_secret:
+            raise InvalidOAuthFlowException(
+                "client_credentials flow can not be selected if client does not have a client secret."
+            )
+    custom = {
+        f"{server}/{scope}"
+        for server, names in pool.extra.get("resource_servers", {}).items()
+        for scope in names
+    }
+    for scope in scopes:
+        if scope not in _STANDARD_SCOPES and scope not in custom:
+            raise ScopeDoesNotExistException(f"Invalid scope requested: {scope}")
+    if "openid" not in scopes and any(s in scopes for s in _OIDC_SCOPES):
+        raise InvalidParameterException(
+            "The phone, email and profile scopes can only be allowed together with the openid scope."
+        )
+    callbacks = settings.get("CallbackURLs", [])
+    for member, urls in (
+        ("CallbackURLs", callbacks),
+        ("LogoutURLs", settings.get("LogoutURLs", [])),
+    ):
+        for url in urls:
+            _check_url(member, url)
+    default = settings.get("DefaultRedirectURI")
+    if default is not None:
+        _check_url("DefaultRedirectURI", default)
+        if default not in callbacks:
+            raise InvalidParameterException("DefaultRedirectURI must be one of the CallbackURLs.")
+    providers = pool.extra.get("identity_providers", {})
+    for name in settings.get("SupportedIdentityProviders", []):
+        if name != "COGNITO" and name not in providers:
+            raise InvalidParameterException(
+                f"The provider {name} does not exist for User Pool {pool.id}"
+            )
+
+
+def _settings(
+    pool: UserPool, request: dict[str, Any], has_secret: bool, verb: str
+) -> dict[str, Any]:
+    """The client's full settings from a Create/Update request: checked, defaults filled in."""
+    given = {k: clone(request[k]) for k in _SETTINGS if request.get(k) not in (None, [])}
+    settings: dict[str, Any] = {}
+    for key in _SETTINGS:  # the service's member order, defaults where the request is silent
+        if key in given:
+            settings[key] = given[key]
+        elif key in _DEFAULTS:
+            settings[key] = clone(_DEFAULTS[key])
+    if settings["RefreshTokenValidity"] == 0:
+        # 0 means "the default, 30 days", written in whatever unit the request chose.
+        unit = settings["TokenValidityUnits"].get("RefreshToken", "days")
+        settings["RefreshTokenValidity"] = 30 * 86400 // _UNIT_SECONDS[unit]
+    _check_validity(settings)
+    _check_attribute_lists(pool, settings, verb)
+    _check_flows(pool, settings.get("ExplicitAuthFlows", []))
+    _check_oauth(pool, settings, has_secret)
+    if settings["EnablePropagateAdditionalUserContextData"] and not has_secret:
+        raise InvalidParameterException(
+            "EnablePropagateAdditionalUserContextData can only be activated for an app client "
+            "that has a client secret."
+        )
+    return settings
+
+
+# ----------------------------------------------------------------------------- views and secrets
+
+
+def client_view(client: AppClient) -> dict[str, Any]:
+    """UserPoolClientType as Create/Describe/UpdateUserPoolClient return it."""
+    settings = clone(client.settings)
+    view: dict[str, Any] = {
+        "UserPoolId": client.pool_id,
+        "ClientName": settings.pop("ClientName"),
+        "ClientId": client.client_id,
+    }
+    if client.secret is not None:
+        view["ClientSecret"] = client.secret
+    view["LastModifiedDate"] = client.modified
+    view["CreationDate"] = client.created
+    view.update(settings)
+    view["ClientType"] = "REGULAR"  # no dynamic client registration here
+    return view
+
+
+def _new_secret(backend: Backend, client: AppClient, value: str) -> dict[str, Any]:
+    """A ClientSecretDescriptorType; its id is `<client-id>--<epoch-create-time in ms>`."""
+    now = backend.clock.now()
+    stamp = int(now * 1000)
+    taken = {s["ClientSecretId"] for s in client.secrets}
+    while f"{client.client_id}--{stamp}" in taken:  # two secrets in the same millisecond
+        stamp += 1
+    return {
+        "ClientSecretId": f"{client.client_id}--{stamp}",
+        "ClientSecretValue": value,
+        "ClientSecretCreateDate": now,
+    }
+
+
+def _public_descriptor(secret: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in secret.items() if k != "ClientSecretValue"}
+
+
+# ----------------------------------------------------------------------------- handlers
+
+
+@operation("CreateUserPoolClient")
+def create_user_pool_client(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    given_secret = request.get("ClientSecret")
+    if request.get("GenerateSecret") and given_secret is not None:
+        raise InvalidParameterException(
+            "You cannot specify both GenerateSecret as true and a ClientSecret."
+        )
+    has_secret = bool(request.get("GenerateSecret")) or given_secret is not None
+    settings = _settings(pool, request, has_secret, "creating")
+    index = _index(backend)
+    client_id = backend.ids.client_id()
+    while client_id in index:
+        client_id = backend.ids.client_id()
+    now = backend.clock.now()
+    client = AppClient(
+        client_id=client_id, pool_id=pool.id, created=now, modified=now, settings=settings
+    )
+    if has_secret:
+        value = given_secret if given_secret is not None else backend.ids.client_secret()
+        client.secrets.append(_new_secret(backend, client, value))
+    pool.clients[client_id] = client
+    index[client_id] = pool.id
+    return {"UserPoolClient": client_view(client)}
+
+
+@operation("DescribeUserPoolClient")
+def describe_user_pool_client(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    return {"UserPoolClient": client_view(client)}
+
+
+@operation("UpdateUserPoolClient")
+def update_user_pool_client(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    client = require_client(backend, pool.id, request["ClientId"])
+    # The name has no default: an update without one keeps it. Everything else is replaced.
+    named = {**request, "ClientName": request.get("ClientName") or client.name}
+    client.settings = _settings(pool, named, bool(client.secrets), "updating")
+    client.modified = backend.clock.now()
+    return {"UserPoolClient": client_view(client)}
+
+
+@operation("DeleteUserPoolClient")
+def delete_user_pool_client(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    client = require_client(backend, pool.id, request["ClientId"])
+    del pool.clients[client.client_id]
+    _index(backend).pop(client.client_id, None)
+    return {}
+
+
+@operation("ListUserPoolClients")
+def list_user_pool_clients(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    # Every client here is REGULAR; a DCR filter matches none of them.
+    wanted = request.get("ClientType", "REGULAR") == "REGULAR"
+    clients = (
+        sorted(pool.clients.values(), key=lambda c: (c.created, c.client_id)) if wanted else []
+    )
+    keys = [[c.created, c.client_id] for c in clients]
+    limit = request.get("MaxResults", 60)
+    page, token = page_after(keys, clients, limit, request.get("NextToken"), "clients")
+    result: dict[str, Any] = {
+        "UserPoolClients": [
+            {"ClientId": c.client_id, "UserPoolId": c.pool_id, "ClientName": c.name} for c in page
+        ]
+    }
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+@operation("AddUserPoolClientSecret")
+def add_user_pool_client_secret(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    if not client.secrets:
+        raise InvalidParameterException(
+            f"App client {client.client_id} is a public client: secrets can only be added to an "
+            "app client that has a client secret."
+        )
+    if len(client.secrets) >= _MAX_SECRETS:
+        raise LimitExceededException(
+            f"App client {client.client_id} already has the maximum of {_MAX_SECRETS} client secrets."
+        )
+    given = request.get("ClientSecret")
+    secret = _new_secret(
+        backend, client, given if given is not None else backend.ids.client_secret()
+    )
+    client.secrets.append(secret)
+    # The value is shown only when Cognito generated it; a caller's own secret is never echoed.
+    shown = dict(secret) if given is None else _public_descriptor(secret)
+    return {"ClientSecretDescriptor": shown}
+
+
+@operation("DeleteUserPoolClientSecret")
+def delete_user_pool_client_secret(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    secret_id = request["ClientSecretId"]
+    found = [s for s in client.secrets if s["ClientSecretId"] == secret_id]
+    if not found:
+        raise ResourceNotFoundException(f"Client secret {secret_id} does not exist.")
+    if len(client.secrets) == 1:
+        raise InvalidParameterException(
+            "The last remaining client secret of an app client cannot be deleted."
+        )
+    client.secrets.remove(found[0])
+    return {}
+
+
+@operation("ListUserPoolClientSecrets")
+def list_user_pool_client_secrets(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    # At most two secrets, all on one page; values are never listed.
+    return {"ClientSecrets": [_public_descriptor(s) for s in client.secrets]}

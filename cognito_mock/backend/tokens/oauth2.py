@@ -1,0 +1,331 @@
+"""The user pool domain's OAuth2 endpoints: `/oauth2/token`, `/oauth2/revoke`, `/oauth2/userInfo`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from cognito_mock.backend.crypto import jwt
+from cognito_mock.backend.kernel.records import AppClient, UserPool
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.clients import (
+    allowed_flows,
+    client_by_id,
+    token_validity_seconds,
+)
+from cognito_mock.backend.tokens.issue import authenticate_access_token, issuer, pool_keys
+from cognito_mock.backend.tokens.operations import get_tokens_from_refresh_token, revoke_token
+from cognito_mock.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    RefreshTokenReuseException,
+    ResourceNotFoundException,
+    UnauthorizedException,
+    UnsupportedOperationException,
+    UnsupportedTokenTypeException,
+    UserNotFoundException,
+)
+
+__all__ = [
+    "ENDPOINTS", "OAuthError", "Response", "call", "handle", "revoke", "token", "user_info"
+]  # fmt: skip
+
+Response = tuple[int, dict[str, str], bytes]
+
+ENDPOINTS = frozenset({"/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"})
+JSON_TYPE = "application/json;charset=UTF-8"
+FORM_TYPE = "application/x-www-form-urlencoded"
+_STANDARD_SCOPES = frozenset(
+    {"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
+)
+_USERINFO_BAD_REQUEST = (
+    'error="invalid_request", error_description="Bad OAuth2 request at UserInfo Endpoint"'
+)
+_USERINFO_BAD_TOKEN = (
+    'error="invalid_token", error_description="Access token is expired, disabled, or deleted, '
+    'or the user has globally signed out."'
+)
+
+
+class OAuthError(Exception):
+    """An OAuth2 error answer: `{"error": code}` with its status (400, or 401 for invalid_client)."""
+
+    def __init__(self, error: str, status: int = 400, headers: dict[str, str] | None = None):
+        super().__init__(error)
+        self.error = error
+        self.status = status
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        body = json.dumps({"error": self.error}, separators=(",", ":")).encode()
+        return self.status, {"Content-Type": JSON_TYPE, **self.headers}, body
+
+
+def _json(payload: dict[str, Any]) -> Response:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    # Token answers must never be cached (RFC 6749 §5.1).
+    return 200, {"Content-Type": JSON_TYPE, "Cache-Control": "no-store", "Pragma": "no-cache"}, body
+
+
+# ----------------------------------------------------------------------------- request parsing
+
+
+def parse_form(content_type: str | None, body: bytes) -> dict[str, str]:
+    """The form parameters; `invalid_request` for another content type, bad encoding or a
+    repeated parameter (RFC 6749 §3.1: parameters must not be included more than once)."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media != FORM_TYPE:
+        raise OAuthError("invalid_request")
+    try:
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        raise OAuthError("invalid_request") from None
+    if any(len(values) > 1 for values in parsed.values()):
+        raise OAuthError("invalid_request")
+    return {name: values[0] for name, values in parsed.items()}
+
+
+def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """(client id, secret) from `Authorization: Basic`; None without that header."""
+    if not authorization or authorization[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise OAuthError("invalid_client", 401) from None
+    client_id, sep, secret = decoded.partition(":")
+    if not sep or not client_id:
+        raise OAuthError("invalid_client", 401)
+    # RFC 6749 §2.3.1: both halves are form-url-encoded before being joined.
+    return unquote(client_id), unquote(secret)
+
+
+def authenticate_client(
+    backend: Backend, form: dict[str, str], authorization: str | None
+) -> tuple[UserPool, AppClient, str | None]:
+    """The calling client, by `client_secret_basic`, `client_secret_post`, or its id alone when it
+    has no secret; 401 `invalid_client` otherwise. Returns the secret presented (if any)."""
+    basic = _basic_credentials(authorization)
+    if basic is not None:
+        client_id, secret = basic
+        if form.get("client_id", client_id) != client_id:
+            raise OAuthError("invalid_client", 401)  # two different identities in one request
+        given: str | None = secret
+    else:
+        client_id = form.get("client_id", "")
+        given = form.get("client_secret")
+        if not client_id:
+            raise OAuthError("invalid_client", 401)
+    try:
+        pool, client = client_by_id(backend, client_id)
+    except ResourceNotFoundException:
+        raise OAuthError("invalid_client", 401) from None
+    secrets = client.secret_values()
+    if secrets:
+        if given is None or not any(hmac.compare_digest(s, given) for s in secrets):
+            raise OAuthError("invalid_client", 401)
+    elif given:
+        raise OAuthError("invalid_client", 401)  # a secret for a public client proves nothing
+    return pool, client, given
+
+
+# ----------------------------------------------------------------------------- /oauth2/token
+
+
+def _oauth_enabled(client: AppClient, flow: str | None = None) -> bool:
+    if not client.settings.get("AllowedOAuthFlowsUserPoolClient"):
+        return False
+    return flow is None or flow in (client.settings.get("AllowedOAuthFlows") or [])
+
+
+def _custom_scopes(pool: UserPool, client: AppClient) -> list[str]:
+    """The client's allowed scopes that are resource-server scopes still defined in the pool."""
+    defined = {
+        f"{server}/{name}"
+        for server, names in pool.extra.get("resource_servers", {}).items()
+        for name in names
+    }
+    allowed = client.settings.get("AllowedOAuthScopes") or []
+    return [s for s in allowed if s not in _STANDARD_SCOPES and s in defined]
+
+
+def _client_credentials(
+    backend: Backend, pool: UserPool, client: AppClient, form: dict[str, str]
+) -> Response:
+    if not client.secret_values() or not _oauth_enabled(client, "client_credentials"):
+        raise OAuthError("unauthorized_client")
+    grantable = _custom_scopes(pool, client)
+    requested = form.get("scope")
+    if requested is None:
+        scopes = grantable
+    else:
+        scopes = list(dict.fromkeys(requested.split()))
+        if any(scope not in grantable for scope in scopes):
+            raise OAuthError("invalid_scope")
+    if not scopes:
+        raise OAuthError("invalid_scope")
+    now = int(backend.clock.now())
+    validity = token_validity_seconds(client)["access"]
+    # Claims in the order machine-to-machine tokens show them (fact sheet §2.3): no username,
+    # no groups, no origin; `version: 2` marks a token from the OAuth endpoints.
+    claims = {
+        "sub": client.client_id,
+        "token_use": "access",
+        "scope": " ".join(scopes),
+        "auth_time": now,
+        "iss": issuer(backend, pool),
+        "exp": now + validity,
+        "iat": now,
+        "version": 2,
+        "jti": backend.ids.uuid4(),
+        "client_id": client.client_id,
+    }
+    access = jwt.encode(claims, pool_keys(backend, pool)[1])
+    return _json({"access_token": access, "expires_in": validity, "token_type": "Bearer"})
+
+
+def _refresh(
+    backend: Backend, client: AppClient, secret: str | None, form: dict[str, str]
+) -> Response:
+    refresh = form.get("refresh_token")
+    if not refresh:
+        raise OAuthError("invalid_request")
+    if not _oauth_enabled(client) or "ALLOW_REFRESH_TOKEN_AUTH" not in allowed_flows(client):
+        raise OAuthError("unauthorized_client")
+    request: dict[str, Any] = {"ClientId": client.client_id, "RefreshToken": refresh}
+    if secret is not None:
+        request["ClientSecret"] = secret
+    try:
+        # GetTokensFromRefreshToken's handler: the same record checks, PreTokenGeneration and
+        # rotation (a new refresh token, the old one retired after the grace period).
+        result = get_tokens_from_refresh_token(backend, request)["AuthenticationResult"]
+    except (NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException):
+        raise OAuthError("invalid_grant") from None
+    payload = {"id_token": result["IdToken"], "access_token": result["AccessToken"]}
+    if "RefreshToken" in result:
+        payload["refresh_token"] = result["RefreshToken"]
+    payload.update({"expires_in": result["ExpiresIn"], "token_type": "Bearer"})
+    return _json(payload)
+
+
+def token(backend: Backend, form: dict[str, str], authorization: str | None = None) -> Response:
+    """POST /oauth2/token for the parsed form; raises OAuthError."""
+    grant = form.get("grant_type")
+    if not grant:
+        raise OAuthError("invalid_request")
+    pool, client, secret = authenticate_client(backend, form, authorization)
+    if grant == "client_credentials":
+        return _client_credentials(backend, pool, client, form)
+    if grant == "refresh_token":
+        return _refresh(backend, client, secret, form)
+    if grant == "authorization_code":
+        if not form.get("code") or not form.get("redirect_uri"):
+            raise OAuthError("invalid_request")
+        if not _oauth_enabled(client, "code"):
+            raise OAuthError("unauthorized_client")
+        raise OAuthError("invalid_grant")  # this mock has no /oauth2/authorize: no code is valid
+    raise OAuthError("unsupported_grant_type")
+
+
+# ----------------------------------------------------------------------------- /oauth2/revoke
+
+
+def revoke(backend: Backend, form: dict[str, str], authorization: str | None = None) -> Response:
+    """POST /oauth2/revoke: RevokeToken's semantics with OAuth2 error codes; success is empty."""
+    value = form.get("token")
+    if not value:
+        raise OAuthError("invalid_request")
+    _, client, secret = authenticate_client(backend, form, authorization)
+    request: dict[str, Any] = {"ClientId": client.client_id, "Token": value}
+    if secret is not None:
+        request["ClientSecret"] = secret
+    try:
+        revoke_token(backend, request)
+    except UnauthorizedException:  # bad credentials, or the token belongs to another client
+        raise OAuthError("invalid_client", 401) from None
+    except UnsupportedTokenTypeException:
+        raise OAuthError("unsupported_token_type") from None
+    except (UnsupportedOperationException, InvalidParameterException):  # revocation disabled
+        raise OAuthError("invalid_request") from None
+    return 200, {}, b""
+
+
+# ----------------------------------------------------------------------------- /oauth2/userInfo
+
+
+def user_info(backend: Backend, authorization: str | None) -> Response:
+    """GET/POST /oauth2/userInfo: the token's user's attributes the client may read.
+
+    Accepted: a live user access token (`authenticate_access_token`); machine (client
+    credentials) tokens name no user and are refused like expired or revoked ones.
+    """
+    scheme, _, bearer = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not bearer.strip():
+        raise OAuthError("invalid_request", 400, {"WWW-Authenticate": _USERINFO_BAD_REQUEST})
+    try:
+        pool, user, claims = authenticate_access_token(backend, bearer.strip())
+    except (NotAuthorizedException, UserNotFoundException):
+        raise OAuthError("invalid_token", 401, {"WWW-Authenticate": _USERINFO_BAD_TOKEN}) from None
+    client = pool.clients.get(str(claims.get("client_id")))
+    readable = (client.settings.get("ReadAttributes") if client else None) or None
+    payload: dict[str, Any] = {"sub": user.sub}
+    for name, value in user.attributes.items():
+        if name == "sub" or name.startswith("dev:"):
+            continue
+        if readable is None or name in readable:
+            payload[name] = value  # the endpoint answers attribute values as strings
+    payload["username"] = user.username
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return 200, {"Content-Type": JSON_TYPE}, body
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def handle(
+    backend: Backend,
+    path: str,
+    method: str,
+    body: bytes,
+    content_type: str | None,
+    authorization: str | None,
+) -> Response:
+    """One request to an OAuth2 endpoint (`path` in ENDPOINTS), under the backend's lock."""
+    try:
+        if path == "/oauth2/userInfo":
+            if method not in ("GET", "POST"):
+                raise OAuthError("invalid_request")
+            with backend.lock:
+                return user_info(backend, authorization)
+        if method != "POST":
+            raise OAuthError("invalid_request")
+        form = parse_form(content_type, body)
+        with backend.lock:
+            if path == "/oauth2/token":
+                return token(backend, form, authorization)
+            return revoke(backend, form, authorization)
+    except OAuthError as error:
+        return error.response()
+
+
+def call(
+    backend: Backend, path: str, form: dict[str, str], authorization: str | None = None
+) -> dict[str, Any]:
+    """An already-parsed request without HTTP (`CognitoMock.oauth2_*`): the JSON answer, `{}` for
+    an empty one, `{"error": code}` for a refusal."""
+    try:
+        with backend.lock:
+            if path == "/oauth2/token":
+                _, _, body = token(backend, form, authorization)
+            elif path == "/oauth2/revoke":
+                _, _, body = revoke(backend, form, authorization)
+            else:
+                _, _, body = user_info(backend, authorization)
+    except OAuthError as error:
+        body = error.response()[2]
+    loaded: dict[str, Any] = json.loads(body) if body else {}
+    return loaded

@@ -1,0 +1,253 @@
+"""Session tracking and auth factors: list/revoke a user's token sessions, pool and client session
+configuration, and the user's configured authentication factors. Imports backend records and tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_mock.backend.directory.users import require_user
+from cognito_mock.backend.kernel.paging import page_after
+from cognito_mock.backend.kernel.records import User, UserPool
+from cognito_mock.backend.kernel.registry import operation
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.clients import require_client
+from cognito_mock.backend.tokens.issue import (
+    Origin,
+    access_origin,
+    authenticate_access_token,
+    revoke_session,
+    sessions_of,
+    token_store,
+)
+from cognito_mock.errors import (
+    FeatureUnavailableInTierException,
+    InvalidParameterException,
+    OperationNotEnabledException,
+    ResourceNotFoundException,
+)
+
+__all__ = ["DEFAULT_SSO_MINUTES", "auth_factors", "sso_validity_minutes"]
+
+DEFAULT_SSO_MINUTES = 60
+PAGE_SIZE = 125  # "all of a user's sessions in a single page of up to 125 sessions"
+NOT_TRACKING = "Session tracking is not enabled for this user pool."
+NEEDS_TIER = "Session management requires the Essentials tier or higher."
+NO_SESSION = "Session does not exist."
+OWN_SESSION = "The session that the access token belongs to can't be revoked."
+
+# Factor order as the model's AuthFactorType enum lists them.
+_FACTOR_ORDER = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN", "SOFTWARE_TOKEN")
+# First factor -> the verified attribute it delivers codes to; MFA setting -> the factor it is.
+_OTP_TARGETS = {"EMAIL_OTP": "email_verified", "SMS_OTP": "phone_number_verified"}
+_MFA_FACTORS = {
+    "EMAIL_OTP": "EMAIL_OTP",
+    "SMS_MFA": "SMS_OTP",
+    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN",
+}
+
+
+# ----------------------------------------------------------------------------- auth factors
+
+
+def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
+    """GetUserAuthFactors' answer: MFA preference and settings, and the USER_AUTH factors.
+
+    A factor is configured when the user can use it: PASSWORD with a password set; EMAIL_OTP /
+    SMS_OTP as a first factor the pool allows with the verified email / phone, or as an activated
+    MFA method; SOFTWARE_TOKEN as activated TOTP MFA; WEB_AUTHN with a registered passkey (kept by
+    the WebAuthn concern in `user.extra["webauthn_credentials"]`).
+    """
+    result: dict[str, Any] = {"Username": user.username}
+    if user.mfa.get("preferred"):
+        result["PreferredMfaSetting"] = user.mfa["preferred"]
+    enabled = list(user.mfa.get("enabled") or [])
+    if enabled:
+        result["UserMFASettingList"] = enabled
+    policy = (pool.settings.get("Policies") or {}).get("SignInPolicy") or {}
+    first = set(policy.get("AllowedFirstAuthFactors") or ["PASSWORD"])
+    factors = {_MFA_FACTORS[name] for name in enabled if name in _MFA_FACTORS}
+    if user.password is not None:
+        factors.add("PASSWORD")
+    for factor, flag in _OTP_TARGETS.items():
+        if factor in first and user.attributes.get(flag) == "true":
+            factors.add(factor)
+    if user.extra.get("webauthn_credentials"):
+        factors.add("WEB_AUTHN")
+    result["ConfiguredUserAuthFactors"] = [f for f in _FACTOR_ORDER if f in factors]
+    return result
+
+
+@operation("GetUserAuthFactors")
+def get_user_auth_factors(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, user, _ = authenticate_access_token(backend, request["AccessToken"])
+    return auth_factors(pool, user)
+
+
+@operation("AdminGetUserAuthFactors")
+def admin_get_user_auth_factors(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    return auth_factors(pool, require_user(pool, request["Username"]))
+
+
+# ----------------------------------------------------------------------------- sessions
+
+
+def _require_tracking(pool: UserPool) -> None:
+    if not token_store(pool).tracking:
+        raise OperationNotEnabledException(NOT_TRACKING)
+
+
+def _describe(origin: Origin, current: Origin | None) -> dict[str, Any]:
+    # API sign-ins carry no user agent, IP or SSO parent: DeviceType is the documented `unknown`,
+    # and LastIPAddress, LastLocation and OriginSessionId are left out.
+    return {
+        "SessionId": origin.session_id,
+        "SessionType": "TOKEN",
+        "ClientId": origin.client_id,
+        "CreateDate": origin.created,
+        "LastActiveDate": origin.last_active,
+        "DeviceType": "unknown",
+        "IsCurrentSession": origin is current,
+    }
+
+
+def _list(
+    backend: Backend, pool: UserPool, user: User, token: str | None, current: Origin | None
+) -> dict[str, Any]:
+    sessions = _active(backend, pool, user)
+    # Creation order, ties broken by id: stable across pages.
+    keys = [[origin.created, origin.session_id] for origin in sessions]
+    page, next_token = page_after(keys, sessions, PAGE_SIZE, token, "user_sessions")
+    result: dict[str, Any] = {"Sessions": [_describe(origin, current) for origin in page]}
+    if next_token:
+        result["NextToken"] = next_token
+    return result
+
+
+def _active(backend: Backend, pool: UserPool, user: User) -> list[Origin]:
+    """Live sessions whose app client still exists (a deleted client's tokens no longer refresh)."""
+    return [o for o in sessions_of(backend, pool, user) if o.client_id in pool.clients]
+
+
+def _find(backend: Backend, pool: UserPool, user: User, session_id: str) -> Origin:
+    """The user's active session `session_id`; SSO sessions never exist (no managed login)."""
+    for origin in _active(backend, pool, user):
+        if origin.session_id == session_id:
+            return origin
+    raise ResourceNotFoundException(NO_SESSION)
+
+
+@operation("ListUserSessions")
+def list_user_sessions(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, user, claims = authenticate_access_token(backend, request["AccessToken"])
+    _require_tracking(pool)
+    return _list(backend, pool, user, request.get("NextToken"), access_origin(pool, claims))
+
+
+@operation("AdminListUserSessions")
+def admin_list_user_sessions(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
+    _require_tracking(pool)
+    return _list(backend, pool, user, request.get("NextToken"), None)
+
+
+@operation("RevokeUserSession")
+def revoke_user_session(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool, user, claims = authenticate_access_token(backend, request["AccessToken"])
+    _require_tracking(pool)
+    origin = _find(backend, pool, user, request["SessionId"])
+    if origin is access_origin(pool, claims):
+        raise InvalidParameterException(OWN_SESSION)
+    # LINKED also revokes the parent SSO session; API sign-ins have none, so it equals NONE.
+    revoke_session(pool, user, origin)
+    return {}
+
+
+@operation("AdminRevokeUserSession")
+def admin_revoke_user_session(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
+    _require_tracking(pool)
+    revoke_session(pool, user, _find(backend, pool, user, request["SessionId"]))
+    return {}
+
+
+# ----------------------------------------------------------------------------- configuration
+
+
+def _require_tier(pool: UserPool) -> None:
+    if pool.settings.get("UserPoolTier") == "LITE":
+        raise FeatureUnavailableInTierException(NEEDS_TIER)
+
+
+def _pool_configuration(pool: UserPool) -> dict[str, Any]:
+    store = token_store(pool)
+    return {
+        "UserPoolId": pool.id,
+        "UserSessionTracking": "ENABLED" if store.tracking else "DISABLED",
+        "TokenSession": {"MaxPerUser": store.max_sessions},
+    }
+
+
+@operation("SetUserPoolSessionConfiguration")
+def set_user_pool_session_configuration(
+    backend: Backend, request: dict[str, Any]
+) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    _require_tier(pool)
+    store = token_store(pool)
+    tracking = request["UserSessionTracking"] == "ENABLED"
+    if store.tracking and not tracking:
+        # Turning tracking off drops the session records; the tokens themselves stay valid.
+        store.sessions.clear()
+    store.tracking = tracking
+    # A lower limit evicts nothing now: each user is brought within it at their next sign-in.
+    store.max_sessions = int(request["TokenSession"]["MaxPerUser"])
+    return _pool_configuration(pool)
+
+
+@operation("GetUserPoolSessionConfiguration")
+def get_user_pool_session_configuration(
+    backend: Backend, request: dict[str, Any]
+) -> dict[str, Any]:
+    return _pool_configuration(backend.pool(request["UserPoolId"]))
+
+
+def _sso_settings(pool: UserPool) -> dict[str, int]:
+    """Client id -> SSO MaxValidityMinutes; kept (dormant) while tracking is off."""
+    settings: dict[str, int] = pool.extra.setdefault("client_sso_sessions", {})
+    return settings
+
+
+def sso_validity_minutes(pool: UserPool, client_id: str) -> int:
+    """How long the client silently reuses an SSO session (for a future managed-login concern)."""
+    return _sso_settings(pool).get(client_id, DEFAULT_SSO_MINUTES)
+
+
+def _client_configuration(pool: UserPool, client_id: str) -> dict[str, Any]:
+    return {
+        "UserPoolId": pool.id,
+        "ClientId": client_id,
+        "SSOSession": {"MaxValidityMinutes": sso_validity_minutes(pool, client_id)},
+    }
+
+
+@operation("SetUserPoolClientSessionConfiguration")
+def set_user_pool_client_session_configuration(
+    backend: Backend, request: dict[str, Any]
+) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    pool = backend.pool(request["UserPoolId"])
+    _require_tier(pool)
+    _require_tracking(pool)
+    _sso_settings(pool)[client.client_id] = int(request["SSOSession"]["MaxValidityMinutes"])
+    return _client_configuration(pool, client.client_id)
+
+
+@operation("GetUserPoolClientSessionConfiguration")
+def get_user_pool_client_session_configuration(
+    backend: Backend, request: dict[str, Any]
+) -> dict[str, Any]:
+    client = require_client(backend, request["UserPoolId"], request["ClientId"])
+    return _client_configuration(backend.pool(request["UserPoolId"]), client.client_id)
