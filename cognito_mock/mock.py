@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 from cognito_mock import dispatch
 from cognito_mock.backend.hooks.triggers import Triggers
 from cognito_mock.backend.kernel.outbox import Outbox
-from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.clock import Clock, ManualClock, SystemClock
+from cognito_mock.backend.kernel.state import Backend, Services
+from cognito_mock.clock import Clock, SystemClock
 from cognito_mock.errors import ServiceError
 from cognito_mock.faults import Faults
 from cognito_mock.ids import Ids
@@ -55,7 +55,7 @@ class CognitoMock:
         self.faults = Faults(seed)
         self._lock = threading.RLock()
         self._backends: dict[tuple[str, str], Backend] = {}
-        self._shared: dict[str, Any] = {}
+        self.services = Services(outbox=Outbox(), triggers=Triggers())
         self.public_url: str | None = None
 
     def __repr__(self) -> str:
@@ -77,18 +77,10 @@ class CognitoMock:
                         clock=self.clock,
                         ids=self.ids,
                         lock=self._lock,
-                        shared=self._shared,
+                        services=self.services,
                     ),
                 )
         return found
-
-    def use_manual_clock(self, start: float | None = None) -> ManualClock:
-        """Switch to a manual clock (for every region) and return it."""
-        clock = ManualClock(start if start is not None else self.clock.now())
-        self.clock = clock
-        for backend in self._backends.values():
-            backend.clock = clock
-        return clock
 
     def reset(self, *, seed: int | str | None = None, clock: Clock | None = None) -> None:
         """Forget every pool, user, message and fault, as a fresh mock would, but keep serving:
@@ -96,12 +88,11 @@ class CognitoMock:
         the clock (the current one is kept by default)."""
         with self._lock:
             self._backends.clear()
-            keep: dict[str, Any] = {
-                k: self._shared[k] for k in ("issuer_base", "outbox") if k in self._shared
-            }
-            self._shared.clear()
-            self._shared.update(keep)
-            self.outbox.clear()  # the same object, so references taken before stay live
+            old = self.services
+            old.outbox.clear()  # the same object, so references taken before stay live
+            self.services = Services(
+                outbox=old.outbox, triggers=Triggers(), issuer_base=old.issuer_base
+            )
             self.ids = Ids(seed)
             self._request_ids = Ids(None if seed is None else f"{seed}/request-ids")
             self.seed = seed
@@ -112,17 +103,13 @@ class CognitoMock:
     @property
     def outbox(self) -> Outbox:
         """Every email and SMS the service would have sent, oldest first."""
-        outbox: Outbox = self._shared.setdefault("outbox", Outbox())
-        return outbox
+        return self.services.outbox
 
     @property
     def triggers(self) -> Triggers:
         """Lambda triggers as Python callables: `mock.triggers.register("PreSignUp", func)` or
         `@mock.triggers.on("PreSignUp")`; `reset()` forgets them. See backend/hooks/triggers.py."""
-        found = self._shared.get("triggers")
-        if not isinstance(found, Triggers):
-            found = self._shared["triggers"] = Triggers()
-        return found
+        return self.services.triggers
 
     # -- the Python way in ---------------------------------------------------------------------
 
@@ -204,7 +191,7 @@ class CognitoMock:
         self, pool_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> dict[str, Any]:
         """The pool's `/.well-known/jwks.json` document (ID-token and access-token keys)."""
-        from cognito_mock.backend.tokens import issue as tokens
+        from cognito_mock.backend.tokens import store as tokens
 
         backend = self.backend(region, account_id)
         with self._lock:
@@ -214,7 +201,7 @@ class CognitoMock:
         self, pool_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> str:
         """The `iss` of the pool's tokens (`https://cognito-idp.<region>.amazonaws.com/<poolId>`)."""
-        from cognito_mock.backend.tokens import issue as tokens
+        from cognito_mock.backend.tokens import store as tokens
 
         backend = self.backend(region, account_id)
         return tokens.issuer(backend, backend.pool(pool_id))
@@ -270,10 +257,7 @@ class CognitoMock:
         if issuer not in ("aws", "server"):
             raise ValueError("issuer must be 'aws' or 'server'")
         self.public_url = url.rstrip("/") if url else None
-        if issuer == "server" and self.public_url:
-            self._shared["issuer_base"] = self.public_url
-        else:
-            self._shared.pop("issuer_base", None)
+        self.services.issuer_base = self.public_url if issuer == "server" else None
 
     @contextmanager
     def serve(

@@ -13,6 +13,7 @@ The file is trusted input (snapshots are pickles): only open state files you wro
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import io
 import logging
 import os
@@ -43,9 +44,8 @@ __all__ = [
 log = logging.getLogger("cognito_mock.state")
 
 _APPLICATION = "cognito-mock"
-_FORMAT = "1"
-# Runtime settings that belong to this process (where it is served), not to the saved state.
-_RUNTIME_SHARED = frozenset({"issuer_base"})
+# 2: state is typed records (UserPool/User fields, Services) instead of string-keyed dicts.
+_FORMAT = "2"
 
 # Calls that never change state: not journaled (with every Describe* and List*). Anything else,
 # including Get* calls that send codes, rotate tokens or cache certificates, is.
@@ -195,10 +195,11 @@ def _dispatch_table() -> dict[Any, Any]:
 
 def dump_state(mock: CognitoMock) -> bytes:
     """The mock's state (pools of every account and region, shared services) as one pickle."""
-    shared = {k: v for k, v in mock._shared.items() if k not in _RUNTIME_SHARED}
+    # The issuer base belongs to this process (where it is served), not to the saved state.
+    services = dataclasses.replace(mock.services, issuer_base=None)
     state = {
         "backends": {key: backend.pools for key, backend in mock._backends.items()},
-        "shared": shared,
+        "services": services,
     }
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -210,9 +211,16 @@ def dump_state(mock: CognitoMock) -> bytes:
 def load_state(mock: CognitoMock, data: bytes) -> None:
     """Put a `dump_state` pickle into a fresh mock."""
     state = pickle.loads(data)
+    saved, current = state["services"], mock.services
+    # Keep this process's outbox object (references stay live), triggers and issuer base.
+    current.outbox.messages[:] = saved.outbox.messages
+    mock.services = dataclasses.replace(
+        saved, outbox=current.outbox, triggers=current.triggers, issuer_base=current.issuer_base
+    )
+    for backend in mock._backends.values():
+        backend.services = mock.services
     for (account_id, region), pools in state["backends"].items():
         mock.backend(region, account_id).pools = pools
-    mock._shared.update(state["shared"])
 
 
 # ------------------------------------------------------------------------------ the file
@@ -330,7 +338,7 @@ class Persistence:
     # -- serving -------------------------------------------------------------------------------
 
     def _slots(self) -> int:
-        return int(self.mock._shared.get("key_slots", 0))
+        return self.mock.services.key_slots
 
     def _journal(self, entry: tuple[Any, ...]) -> None:
         """Append one entry (and any new signing keys) in one transaction."""

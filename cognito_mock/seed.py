@@ -195,7 +195,7 @@ def _seed_pool(mock: CognitoMock, pool: dict[str, Any], where: str) -> str:
     clients: list[tuple[str, str | None]] = []
     for c, client in enumerate(pool.get("clients") or []):
         cwhere = f"{where}.clients[{c}]"
-        if client.get("id") and client["id"] in backend.shared.get("client_index", {}):
+        if client.get("id") and client["id"] in backend.services.client_index:
             raise SeedError(f"{cwhere}: app client {client['id']} already exists")
         params = dict(client.get("settings", {}))
         if client.get("secret") is not None:

@@ -79,7 +79,7 @@ def test_unimplemented_and_unknown_operations_say_so(mock: CognitoMock, swap_han
         with pytest.raises(OperationNotImplementedError, match="does not implement AdminGetUser"):
             mock.call("AdminGetUser", UserPoolId="us-east-1_a", Username="b")
     finally:
-        from cognito_mock.backend.directory.users import admin_get_user
+        from cognito_mock.backend.directory.admin import admin_get_user
 
         registry._HANDLERS["AdminGetUser"] = admin_get_user
     with pytest.raises(UnknownOperationError, match="not an operation"):

@@ -363,7 +363,12 @@ def test_oauth_enabled_needs_flows_and_scopes(client: Any, pool_id: str) -> None
 
 
 def test_client_credentials_rules(client: Any, mock: CognitoMock, pool_id: str) -> None:
-    mock.backend().pools[pool_id].extra["resource_servers"] = {"https://api.example.com": ["read"]}
+    client.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier="https://api.example.com",
+        Name="api",
+        Scopes=[{"ScopeName": "read", "ScopeDescription": "d"}],
+    )
     m2m = _oauth(
         AllowedOAuthFlows=["client_credentials"],
         AllowedOAuthScopes=["https://api.example.com/read"],
@@ -407,7 +412,15 @@ def test_scopes_must_exist(client: Any, mock: CognitoMock, pool_id: str) -> None
         ClientName="x",
         **_oauth(AllowedOAuthScopes=["orders/read"]),
     )
-    mock.backend().pools[pool_id].extra["resource_servers"] = {"orders": ["read", "write"]}
+    client.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier="orders",
+        Name="api",
+        Scopes=[
+            {"ScopeName": "read", "ScopeDescription": "d"},
+            {"ScopeName": "write", "ScopeDescription": "d"},
+        ],
+    )
     created = _create(client, pool_id, **_oauth(AllowedOAuthScopes=["orders/read"]))
     assert created["AllowedOAuthScopes"] == ["orders/read"]
 
@@ -468,7 +481,7 @@ def test_identity_providers_must_exist(client: Any, mock: CognitoMock, pool_id: 
         ClientName="x",
         **_oauth(SupportedIdentityProviders=["COGNITO", "Google"]),
     )
-    mock.backend().pools[pool_id].extra["identity_providers"] = {"Google": {}}
+    mock.backend().pools[pool_id].identity_providers["Google"] = {}
     made = _create(client, pool_id, **_oauth(SupportedIdentityProviders=["COGNITO", "Google"]))
     assert made["SupportedIdentityProviders"] == ["COGNITO", "Google"]
 
@@ -550,7 +563,12 @@ def test_update_renames_and_failed_update_changes_nothing(client: Any, pool_id: 
 def test_update_checks_client_credentials_against_the_existing_secret(
     client: Any, mock: CognitoMock, pool_id: str
 ) -> None:
-    mock.backend().pools[pool_id].extra["resource_servers"] = {"api": ["read"]}
+    client.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier="api",
+        Name="api",
+        Scopes=[{"ScopeName": "read", "ScopeDescription": "d"}],
+    )
     m2m = _oauth(AllowedOAuthFlows=["client_credentials"], AllowedOAuthScopes=["api/read"])
     confidential = _create(client, pool_id, GenerateSecret=True)
     updated = client.update_user_pool_client(
@@ -729,7 +747,7 @@ def test_delete_client(client: Any, mock: CognitoMock, pool_id: str) -> None:
            f"User pool client {made} does not exist.", UserPoolId=pool_id, ClientId=made)  # fmt: skip
     listed = client.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"]
     assert [c["ClientId"] for c in listed] == [kept]
-    assert made not in mock.backend().shared["client_index"]
+    assert made not in mock.backend().services.client_index
     with pytest.raises(ResourceNotFoundException, match=f"User pool client {made} does not exist."):
         client_by_id(mock.backend(), made)
 
@@ -739,11 +757,11 @@ def test_client_by_id_uses_the_index(client: Any, mock: CognitoMock, pool_id: st
     backend = mock.backend()
     pool, found = client_by_id(backend, made)
     assert (pool.id, found.client_id) == (pool_id, made)
-    assert backend.shared["client_index"][made] == pool_id
+    assert backend.services.client_index[made] == pool_id
     # A lost index entry (e.g. restored state) is repaired by one scan over pools.
-    del backend.shared["client_index"][made]
+    del backend.services.client_index[made]
     assert client_by_id(backend, made)[1] is found
-    assert backend.shared["client_index"][made] == pool_id
+    assert backend.services.client_index[made] == pool_id
 
 
 def test_deleting_the_pool_forgets_its_clients(
@@ -764,7 +782,7 @@ def test_clients_of_another_region_are_not_found(mock: CognitoMock) -> None:
         client_by_id(mock.backend(), client_id)
     assert caught.value.message == f"User pool client {client_id} does not exist."
     assert client_by_id(mock.backend("eu-west-1"), client_id)[1].client_id == client_id
-    assert mock.backend().shared["client_index"][client_id] == pool
+    assert mock.backend().services.client_index[client_id] == pool
 
 
 def test_module_exports() -> None:

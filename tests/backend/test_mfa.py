@@ -10,7 +10,9 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_mock.backend.factors import mfa
+from cognito_mock.backend.crypto import totp
+from cognito_mock.backend.factors import mfa, software_tokens
+from cognito_mock.backend.pool_config import mfa_config
 
 PASSWORD = "Correct-Horse-9"
 SMS_ROLE = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "ext"}
@@ -80,18 +82,21 @@ def setup_totp(client: Any, clock: Any, token: str) -> str:
 def test_totp_math_matches_pyotp() -> None:
     secret = pyotp.random_base32(length=52)
     for when in (0.0, 59.0, 1_790_000_000.0, 1_790_000_029.9, 4_102_444_800.0):
-        assert mfa.totp_code(secret, int(when // 30)) == pyotp.TOTP(secret).at(when)
+        assert totp.totp_code(secret, int(when // 30)) == pyotp.TOTP(secret).at(when)
     now = 1_790_000_000.0
-    assert mfa.totp_match(secret, pyotp.TOTP(secret).at(now - 30), now) == [int(now // 30) - 1]
-    assert mfa.totp_match(secret, pyotp.TOTP(secret).at(now + 30), now) == [int(now // 30) + 1]
-    assert mfa.totp_match(secret, pyotp.TOTP(secret).at(now - 60), now) == []
+    assert totp.totp_match(secret, pyotp.TOTP(secret).at(now - 30), now) == [int(now // 30) - 1]
+    assert totp.totp_match(secret, pyotp.TOTP(secret).at(now + 30), now) == [int(now // 30) + 1]
+    assert totp.totp_match(secret, pyotp.TOTP(secret).at(now - 60), now) == []
 
 
 def test_documented_texts_are_the_services() -> None:
     # The tests below compare with these constants; pin the ones whose wording is documented
     # (fact sheet section 5) so a changed constant cannot pass unnoticed.
-    assert mfa.CODE_MISMATCH == "Code mismatch and fail enable Software Token MFA"
-    assert mfa.TOTP_NOT_ENABLED == "Software Token MFA has not been enabled by the userPool"
+    assert software_tokens.CODE_MISMATCH == "Code mismatch and fail enable Software Token MFA"
+    assert (
+        software_tokens.TOTP_NOT_ENABLED
+        == "Software Token MFA has not been enabled by the userPool"
+    )
     assert mfa.TOTP_NOT_SET_UP == "User has not set up software token mfa"
 
 
@@ -142,15 +147,15 @@ def test_pool_config_rules_leave_the_pool_unchanged(client: Any, pool_id: str) -
     call = client.set_user_pool_mfa_config
     before = client.get_user_pool_mfa_config(UserPoolId=pool_id)
     before.pop("ResponseMetadata")
-    fails(call, "InvalidParameterException", mfa.ON_WITHOUT_FACTOR,
+    fails(call, "InvalidParameterException", mfa_config.ON_WITHOUT_FACTOR,
           UserPoolId=pool_id, MfaConfiguration="ON")  # fmt: skip
-    fails(call, "InvalidParameterException", mfa.ON_WITHOUT_FACTOR, UserPoolId=pool_id,
+    fails(call, "InvalidParameterException", mfa_config.ON_WITHOUT_FACTOR, UserPoolId=pool_id,
           MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": False})  # fmt: skip
-    fails(call, "InvalidParameterException", mfa.OFF_WITH_FACTOR, UserPoolId=pool_id,
+    fails(call, "InvalidParameterException", mfa_config.OFF_WITH_FACTOR, UserPoolId=pool_id,
           MfaConfiguration="OFF", SoftwareTokenMfaConfiguration={"Enabled": True})  # fmt: skip
-    fails(call, "InvalidParameterException", mfa.SMS_ROLE, UserPoolId=pool_id,
+    fails(call, "InvalidParameterException", mfa_config.SMS_ROLE, UserPoolId=pool_id,
           MfaConfiguration="ON", SmsMfaConfiguration={"SmsAuthenticationMessage": "c {####}"})  # fmt: skip
-    fails(call, "InvalidParameterException", mfa.EMAIL_SES, UserPoolId=pool_id,
+    fails(call, "InvalidParameterException", mfa_config.EMAIL_SES, UserPoolId=pool_id,
           MfaConfiguration="ON", EmailMfaConfiguration={})  # fmt: skip
     fails(call, "InvalidParameterException",
           "1 validation error detected: Value 'MAYBE' at 'mfaConfiguration' failed to satisfy "
@@ -167,7 +172,7 @@ def test_pool_config_rules_leave_the_pool_unchanged(client: Any, pool_id: str) -
 
 def test_email_mfa_needs_ses_and_a_paid_tier(client: Any) -> None:
     lite = client.create_user_pool(PoolName="lite", UserPoolTier="LITE", EmailConfiguration=SES)
-    fails(client.set_user_pool_mfa_config, "FeatureUnavailableInTierException", mfa.EMAIL_TIER,
+    fails(client.set_user_pool_mfa_config, "FeatureUnavailableInTierException", mfa_config.EMAIL_TIER,
           UserPoolId=lite["UserPool"]["Id"], MfaConfiguration="OPTIONAL",
           EmailMfaConfiguration={"Message": "Code {####}", "Subject": "Sign in"})  # fmt: skip
     pool = client.create_user_pool(PoolName="ses", EmailConfiguration=SES)["UserPool"]["Id"]
@@ -210,15 +215,15 @@ def test_totp_needs_the_pool_to_enable_it(client: Any, clock: Any, pool_id: str)
     make_user(client, pool_id)
     token = access_token(client, pool_id)
     fails(client.associate_software_token, "SoftwareTokenMFANotFoundException",
-          mfa.TOTP_NOT_ENABLED, AccessToken=token)  # fmt: skip
+          software_tokens.TOTP_NOT_ENABLED, AccessToken=token)  # fmt: skip
     fails(client.verify_software_token, "SoftwareTokenMFANotFoundException",
-          mfa.TOTP_NOT_ENABLED, AccessToken=token, UserCode="123456")  # fmt: skip
+          software_tokens.TOTP_NOT_ENABLED, AccessToken=token, UserCode="123456")  # fmt: skip
 
 
 def test_associate_and_verify_with_an_access_token(client: Any, clock: Any, totp_pool: str) -> None:
     make_user(client, totp_pool)
     token = access_token(client, totp_pool)
-    fails(client.verify_software_token, "SoftwareTokenMFANotFoundException", mfa.NOT_ASSOCIATED,
+    fails(client.verify_software_token, "SoftwareTokenMFANotFoundException", software_tokens.NOT_ASSOCIATED,
           AccessToken=token, UserCode="123456")  # fmt: skip
     answer = client.associate_software_token(AccessToken=token)
     secret = answer["SecretCode"]
@@ -226,7 +231,7 @@ def test_associate_and_verify_with_an_access_token(client: Any, clock: Any, totp
     assert "Session" not in answer
     totp = pyotp.TOTP(secret)
     wrong = f"{(int(totp.at(clock.now())) + 1) % 1_000_000:06d}"
-    fails(client.verify_software_token, "EnableSoftwareTokenMFAException", mfa.CODE_MISMATCH,
+    fails(client.verify_software_token, "EnableSoftwareTokenMFAException", software_tokens.CODE_MISMATCH,
           AccessToken=token, UserCode=wrong)  # fmt: skip
     fails(client.set_user_mfa_preference, "InvalidParameterException", mfa.TOTP_NOT_SET_UP,
           AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True})  # fmt: skip
@@ -271,8 +276,10 @@ def test_a_new_association_keeps_the_old_token_until_verified(
 def test_associate_takes_a_token_or_a_session_not_both(client: Any, totp_pool: str) -> None:
     make_user(client, totp_pool)
     token = access_token(client, totp_pool)
-    fails(client.associate_software_token, "InvalidParameterException", mfa.NO_AUTHORITY)
-    fails(client.associate_software_token, "InvalidParameterException", mfa.BOTH_AUTHORITIES,
+    fails(
+        client.associate_software_token, "InvalidParameterException", software_tokens.NO_AUTHORITY
+    )
+    fails(client.associate_software_token, "InvalidParameterException", software_tokens.BOTH_AUTHORITIES,
           AccessToken=token, Session="s" * 40)  # fmt: skip
     fails(client.associate_software_token, "NotAuthorizedException",
           "Invalid session for the user.", Session="s" * 40)  # fmt: skip
@@ -322,7 +329,7 @@ def test_preferences_rules(client: Any, clock: Any, totp_pool: str) -> None:
 def test_email_preference_needs_a_paid_tier(client: Any) -> None:
     pool = client.create_user_pool(PoolName="lite", UserPoolTier="LITE")["UserPool"]["Id"]
     make_user(client, pool)
-    fails(client.admin_set_user_mfa_preference, "InvalidParameterException", mfa.EMAIL_TIER,
+    fails(client.admin_set_user_mfa_preference, "InvalidParameterException", mfa_config.EMAIL_TIER,
           UserPoolId=pool, Username="alice", EmailMfaSettings={"Enabled": True})  # fmt: skip
 
 

@@ -301,7 +301,7 @@ def test_sms_mfa_disqualifies_the_phone_when_configured(client: Any, mock: Cogni
         client.forgot_password(ClientId=app, Username="alice")["CodeDeliveryDetails"]
         == SMS_DELIVERY
     )
-    record(mock, pool, "alice").mfa["enabled"] = ["SMS_MFA"]
+    record(mock, pool, "alice").mfa.enabled = ["SMS_MFA"]
     fails(
         client.forgot_password,
         "InvalidParameterException",

@@ -24,7 +24,7 @@ def _add_domain(mock: CognitoMock, client: Any, pool_id: str) -> None:
     if "CreateUserPoolDomain" in registered():
         client.create_user_pool_domain(UserPoolId=pool_id, Domain="brand-test-domain")
     else:  # until the domains concern lands, place the domain where it will keep it
-        mock.backend().pool(pool_id).extra["domain"] = "brand-test-domain"
+        mock.backend().pool(pool_id).domain = "brand-test-domain"
 
 
 @pytest.fixture

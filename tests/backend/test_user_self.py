@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.crypto import jwt
-from cognito_mock.backend.tokens.issue import pool_keys, token_store
+from cognito_mock.backend.tokens.store import pool_keys, token_store
 
 PASSWORD = "Correct-Horse-9"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -173,7 +173,8 @@ def test_get_user_reports_mfa_settings_as_admin_get_user(env: Env, mock: Cognito
     env.user(email="a@example.com")
     user = mock.backend().pool(env.pool_id).users.get("alice")
     assert user is not None
-    user.mfa.update({"enabled": ["SOFTWARE_TOKEN_MFA"], "preferred": "SOFTWARE_TOKEN_MFA"})
+    user.mfa.enabled = ["SOFTWARE_TOKEN_MFA"]
+    user.mfa.preferred = "SOFTWARE_TOKEN_MFA"
     found = env.client.get_user(AccessToken=env.sign_in()["AccessToken"])
     admin = env.client.admin_get_user(UserPoolId=env.pool_id, Username="alice")
     assert found["UserMFASettingList"] == admin["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]

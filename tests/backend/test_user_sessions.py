@@ -10,13 +10,14 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.tokens import issue as tokens
+from cognito_mock.backend.tokens import store as tokens
 from cognito_mock.backend.tokens.tracked_sessions import (
     NEEDS_TIER,
     NO_SESSION,
     NOT_TRACKING,
     OWN_SESSION,
 )
+from cognito_mock.backend.tokens.verify import authenticate_access_token
 
 PASSWORD = "Correct-Horse-9"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -543,14 +544,15 @@ def test_auth_factors_mfa_and_first_factors(client: Any, mock: CognitoMock) -> N
     assert answer["ConfiguredUserAuthFactors"] == ["PASSWORD", "EMAIL_OTP"]
     assert "PreferredMfaSetting" not in answer and "UserMFASettingList" not in answer
     user = _user(mock, pool_id)
-    user.mfa.update({"enabled": ["SMS_MFA", "SOFTWARE_TOKEN_MFA"], "preferred": "SMS_MFA"})
+    user.mfa.enabled = ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]
+    user.mfa.preferred = "SMS_MFA"
     answer = client.admin_get_user_auth_factors(UserPoolId=pool_id, Username="alice")
     assert answer["PreferredMfaSetting"] == "SMS_MFA"
     assert answer["UserMFASettingList"] == ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]
     assert answer["ConfiguredUserAuthFactors"] == [
         "PASSWORD", "EMAIL_OTP", "SMS_OTP", "SOFTWARE_TOKEN"
     ]  # fmt: skip
-    user.extra["webauthn_credentials"] = [{"CredentialId": "c1"}]
+    user.passkeys.credentials = [{"CredentialId": "c1"}]
     answer = client.get_user_auth_factors(AccessToken=token)
     assert answer["ConfiguredUserAuthFactors"] == [
         "PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN", "SOFTWARE_TOKEN"
@@ -564,7 +566,7 @@ def test_auth_factors_first_factor_needs_pool_policy(
     answer = client.admin_get_user_auth_factors(UserPoolId=pool_id, Username="alice")
     assert answer["ConfiguredUserAuthFactors"] == ["PASSWORD"]
     # EMAIL_OTP as an MFA method counts whatever the first factors are.
-    _user(mock, pool_id).mfa["enabled"] = ["EMAIL_OTP"]
+    _user(mock, pool_id).mfa.enabled = ["EMAIL_OTP"]
     answer = client.admin_get_user_auth_factors(UserPoolId=pool_id, Username="alice")
     assert answer["ConfiguredUserAuthFactors"] == ["PASSWORD", "EMAIL_OTP"]
 
@@ -637,7 +639,7 @@ def test_helpers_track_prune_and_revoke(
     origins = tokens.sessions_of(backend, pool, user)
     assert [tokens.session_active(backend, o, user) for o in origins] == [True, True]
     assert all(o.session_id == tokens.session_id_for(o.origin_jti) for o in origins)
-    _, _, claims = tokens.authenticate_access_token(backend, first["AccessToken"])
+    _, _, claims = authenticate_access_token(backend, first["AccessToken"])
     assert tokens.access_origin(pool, claims) is origins[0]
     tokens.revoke_session(pool, user, origins[0])
     assert origins[0].revoked and tokens.sessions_of(backend, pool, user) == [origins[1]]

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.directory.admin import (
+from cognito_mock.backend.directory.admin import admin_get_user
+from cognito_mock.backend.directory.attribute_updates import (
     apply_attribute_update,
     check_identifiers,
     delete_attributes,
 )
 from cognito_mock.backend.directory.passwords import check_password, set_password
-from cognito_mock.backend.directory.users import (
-    admin_get_user,
-    attribute_list,
-    delete_user,
-    index_aliases,
-)
+from cognito_mock.backend.directory.users import attribute_list, delete_user, index_aliases
 from cognito_mock.backend.hooks.messages import send_code
 from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.attributes import VERIFIABLE, VERIFIED_FLAG, check_attributes
@@ -25,7 +21,8 @@ from cognito_mock.backend.kernel.codes import consume_code, issue_code
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.tokens.issue import authenticate_access_token, token_store
+from cognito_mock.backend.tokens.store import token_store
+from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import (
     InvalidParameterException,
     LimitExceededException,
@@ -65,10 +62,10 @@ def _caller(backend: Backend, request: dict[str, Any]) -> tuple[UserPool, User, 
 def _note_attempt(user: User, operation_name: str, now: float) -> None:
     """Enforce the operation's per-user hourly quota, counting this attempt."""
     key = f"hourly:{operation_name}"
-    recent = [t for t in user.extra.get(key, []) if now - t < _HOUR]
+    recent = [t for t in user.hourly.get(key, []) if now - t < _HOUR]
     if len(recent) >= HOURLY_LIMITS[operation_name]:
         raise LimitExceededException(LIMIT)
-    user.extra[key] = [*recent, now]
+    user.hourly[key] = [*recent, now]
 
 
 def readable_attributes(client: AppClient | None, user: User) -> list[dict[str, str]]:

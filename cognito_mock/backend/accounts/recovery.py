@@ -7,15 +7,15 @@ from typing import Any
 from cognito_mock.backend.accounts.signup import NOT_FOUND, client_and_pool, simulated_delivery
 from cognito_mock.backend.directory.migration import migrate_user
 from cognito_mock.backend.directory.passwords import check_password, set_password
+from cognito_mock.backend.directory.users import recovery_attribute, recovery_order
 from cognito_mock.backend.hooks.messages import send_code
 from cognito_mock.backend.hooks.triggers import post_confirmation, with_caller
 from cognito_mock.backend.kernel.attributes import VERIFIED_FLAG
 from cognito_mock.backend.kernel.codes import consume_code, issue_code
-from cognito_mock.backend.kernel.records import User, UserPool
+from cognito_mock.backend.kernel.records import UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.clients import hides_user_existence
-from cognito_mock.backend.tokens.issue import revoke_all_tokens
 from cognito_mock.errors import (
     CodeMismatchException,
     InvalidParameterException,
@@ -23,7 +23,7 @@ from cognito_mock.errors import (
     UserNotFoundException,
 )
 
-__all__ = ["recovery_attribute", "recovery_order"]
+__all__: list[str] = []
 
 _NO_CHANNEL = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
@@ -32,38 +32,6 @@ _ADMIN_ONLY = "Self-service password recovery is disabled for this user pool."
 _DISABLED = "User is disabled."
 _CANNOT_RESET = "User password cannot be reset in the current state."
 _MISMATCH = "Invalid verification code provided, please try again."
-_MECHANISM = {"verified_phone_number": "phone_number", "verified_email": "email"}
-# MFA that disqualifies a channel when AccountRecoverySetting is configured (model docs).
-_MFA_BLOCKS = {"phone_number": "SMS_MFA", "email": "EMAIL_OTP"}
-
-
-def recovery_order(pool: UserPool) -> tuple[list[str], bool]:
-    """(attributes in priority order, whether AccountRecoverySetting is configured).
-
-    `["admin_only"]` when self-service recovery is off. Without the setting the legacy rule
-    applies: a verified phone first, then a verified email.
-    """
-    mechanisms = (pool.settings.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms")
-    if not mechanisms:
-        return ["phone_number", "email"], False
-    ordered = sorted(mechanisms, key=lambda m: m["Priority"])
-    return [_MECHANISM.get(m["Name"], m["Name"]) for m in ordered], True
-
-
-def recovery_attribute(pool: UserPool, user: User) -> str | None:
-    """The verified attribute a reset code goes to, or None when the user has none usable."""
-    order, configured = recovery_order(pool)
-    enabled_mfa = user.mfa.get("enabled") or []
-    for attribute in order:
-        flag = VERIFIED_FLAG.get(attribute)
-        if flag is None or not user.attributes.get(attribute):
-            continue
-        if user.attributes.get(flag) != "true":
-            continue
-        if configured and _MFA_BLOCKS[attribute] in enabled_mfa:
-            continue
-        return attribute
-    return None
 
 
 def _simulated(pool: UserPool, username: str) -> dict[str, Any]:
@@ -132,6 +100,6 @@ def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[s
     user.modified = now
     pool.users.touch(user)  # the ListUsers indexes follow status changes
     # A reset password ends every session: refresh and access tokens issued so far stop working.
-    revoke_all_tokens(backend, pool, user)
+    user.revoke_tokens()
     post_confirmation(backend, pool, user, "PostConfirmation_ConfirmForgotPassword")
     return {}

@@ -197,10 +197,10 @@ def confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]
 
 def _note_resend(user: User, now: float) -> None:
     """Enforce the hourly resend quota (checked and recorded before anything is sent)."""
-    recent = [t for t in user.extra.get("signup_resends", []) if now - t < _HOUR]
+    recent = [t for t in user.hourly.get("ResendConfirmationCode", []) if now - t < _HOUR]
     if len(recent) >= RESEND_LIMIT:
         raise LimitExceededException(_LIMIT)
-    user.extra["signup_resends"] = [*recent, now]
+    user.hourly["ResendConfirmationCode"] = [*recent, now]
 
 
 @operation("ResendConfirmationCode")

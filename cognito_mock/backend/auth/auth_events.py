@@ -24,8 +24,7 @@ _TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 
 def auth_events(user: User) -> list[dict[str, Any]]:
     """The user's recorded events, oldest first (each with a private `_token` and `_seq`)."""
-    events: list[dict[str, Any]] = user.extra.setdefault("auth_events", [])
-    return events
+    return user.auth_events
 
 
 def record_auth_event(

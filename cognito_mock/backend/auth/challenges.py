@@ -18,7 +18,7 @@ from cognito_mock.backend.auth.pipeline import (
     require_params,
 )
 from cognito_mock.backend.crypto import srp
-from cognito_mock.backend.directory.admin import check_identifiers
+from cognito_mock.backend.directory.attribute_updates import check_identifiers
 from cognito_mock.backend.directory.passwords import check_password, set_password
 from cognito_mock.backend.directory.users import find_user, index_aliases
 from cognito_mock.backend.hooks.triggers import with_caller

@@ -29,7 +29,8 @@ from cognito_mock.backend.pool_config.clients import (
     hides_user_existence,
     require_client,
 )
-from cognito_mock.backend.tokens.issue import issue_tokens, refresh_record
+from cognito_mock.backend.tokens.issue import issue_tokens
+from cognito_mock.backend.tokens.verify import refresh_record
 from cognito_mock.errors import (
     InvalidParameterException,
     NotAuthorizedException,

@@ -15,8 +15,9 @@ from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.crypto.secret_hash import check_secret_hash
 from cognito_mock.backend.directory.passwords import temporary_password_expired
 from cognito_mock.backend.directory.users import find_user
+from cognito_mock.backend.hooks.triggers import post_authentication
 from cognito_mock.backend.kernel.challenge_sessions import open_session
-from cognito_mock.backend.kernel.records import AppClient, User, UserPool
+from cognito_mock.backend.kernel.records import AppClient, SrpVerifier, User, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.clients import allowed_flows, hides_user_existence
 from cognito_mock.backend.tokens.issue import issue_tokens
@@ -117,7 +118,7 @@ def check_state(client: AppClient, user: User, *, password_ok: bool) -> None:
 
 def _locked(backend: Backend, user: User) -> bool:
     now = backend.clock.now()
-    last = float(user.extra.get("last_failed_sign_in", 0.0))
+    last = user.last_failed_sign_in
     if user.failed_sign_ins and now - last >= _QUIET_RESET:
         user.failed_sign_ins = 0
         user.locked_until = 0.0
@@ -128,7 +129,7 @@ def record_failure(backend: Backend, user: User) -> NotAuthorizedException:
     """Count a failed proof; return the error to raise (the caller raises it)."""
     now = backend.clock.now()
     user.failed_sign_ins += 1
-    user.extra["last_failed_sign_in"] = now
+    user.last_failed_sign_in = now
     if user.failed_sign_ins >= _FREE_FAILURES:
         user.locked_until = now + min(2.0 ** (user.failed_sign_ins - _FREE_FAILURES), _MAX_LOCK)
     return NotAuthorizedException(INCORRECT)
@@ -161,20 +162,19 @@ def check_password(backend: Backend, client: AppClient, user: User, password: st
 
 def srp_verifier(pool: UserPool, user: User) -> tuple[str, int]:
     """(SALT, v) for the user's current password; the salt is stable per user, v is cached."""
-    cache: dict[str, Any] = user.extra.setdefault("srp", {})
-    salt = cache.get("salt")
-    if salt is None:
+    cache = user.srp
+    if cache is None:
         # Derived, not drawn, so a seeded mock's ids are not shifted by sign-ins.
         digest = hashlib.sha256(f"srp-salt|{pool.id}|{user.sub}".encode()).digest()
-        salt = cache["salt"] = srp.new_salt(lambda n: (b"\x01" + digest)[:n])
+        cache = user.srp = SrpVerifier(salt=srp.new_salt(lambda n: (b"\x01" + digest)[:n]))
     key = (user.password, user.username, pool.id)
-    if cache.get("for") != key:
+    if cache.made_for != key:
         secret = user.password if user.password is not None else f"\x00no-password|{user.sub}"
-        cache["v"] = srp.password_verifier(
-            srp.pool_name_for_srp(pool.id), user.username, secret, salt
+        cache.verifier = srp.password_verifier(
+            srp.pool_name_for_srp(pool.id), user.username, secret, cache.salt
         )
-        cache["for"] = key
-    return str(salt), int(cache["v"])
+        cache.made_for = key
+    return cache.salt, cache.verifier
 
 
 def simulated_srp(pool: UserPool, username: str) -> tuple[str, str, int]:
@@ -267,8 +267,6 @@ def _temporary_password(sign_in: SignIn) -> dict[str, Any] | None:
 @sign_in_step(90, "post_authentication")
 def _post_authentication(sign_in: SignIn) -> dict[str, Any] | None:
     """The PostAuthentication trigger, once the user has proven every factor."""
-    from cognito_mock.backend.hooks.triggers import post_authentication  # local: optional concern
-
     new_device = bool(sign_in.data.get("new_device"))
     post_authentication(sign_in.backend, sign_in.pool, sign_in.user, new_device=new_device)
     return None

@@ -1,140 +1,127 @@
-"""Administrative changes to existing users: attributes, custom schema, passwords, confirmation."""
+"""The administrative user operations (Admin* on one user, AddCustomAttributes): create, read,
+delete, enable/disable, attributes, passwords, confirmation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.directory.passwords import check_password, set_password
-from cognito_mock.backend.directory.users import (
-    ALIAS_EXISTS,
-    claim_aliases,
-    index_aliases,
-    require_user,
+from cognito_mock.backend.directory.attribute_updates import (
+    apply_attribute_update,
+    delete_attributes,
 )
-from cognito_mock.backend.hooks.messages import send_code
-from cognito_mock.backend.hooks.triggers import post_confirmation, with_caller
+from cognito_mock.backend.directory.passwords import (
+    check_password,
+    generate_temporary_password,
+    set_password,
+)
+from cognito_mock.backend.directory.users import (
+    create_user,
+    delete_user,
+    recovery_attribute,
+    require_user,
+    user_type,
+)
+from cognito_mock.backend.hooks.messages import send_code, send_invitation
+from cognito_mock.backend.hooks.triggers import post_confirmation, pre_sign_up, with_caller
 from cognito_mock.backend.kernel.attributes import (
-    VERIFIABLE,
-    VERIFIED_FLAG,
     check_attributes,
     custom_attribute,
 )
 from cognito_mock.backend.kernel.codes import issue_code
-from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import (
-    AliasExistsException,
     InvalidParameterException,
     NotAuthorizedException,
+    ServiceError,
+    UnsupportedUserStateException,
 )
 
-__all__ = ["apply_attribute_update", "check_identifiers", "delete_attributes"]
+__all__: list[str] = []
 
 MAX_CUSTOM_ATTRIBUTES = 50
 
 
-def check_identifiers(pool: UserPool, probe: User) -> None:
-    """Raise AliasExistsException if `probe` (a user with prospective attributes) would take a
-    username attribute or a verified alias value another user holds. Changes nothing."""
-    for attribute in pool.username_attributes:
-        # Username attributes are unique whether verified or not.
-        value = probe.attributes.get(attribute)
-        owner = pool.users.alias_owner(attribute, value) if value else None
-        if owner is not None and owner.sub != probe.sub:  # by sub: the probe is a copy
-            raise AliasExistsException(ALIAS_EXISTS[attribute])
-    claim_aliases(pool, probe, force=False)
-
-
-def apply_attribute_update(
-    backend: Backend,
-    pool: UserPool,
-    user: User,
-    values: dict[str, str],
-    *,
-    operation_name: str,
-) -> list[dict[str, str]]:
-    """Apply validated attribute values with the verification rules; return CodeDeliveryDetails
-    for every code sent. Raises before changing anything if an alias is taken."""
-    must_verify_first = (pool.settings.get("UserAttributeUpdateSettings") or {}).get(
-        "AttributesRequireVerificationBeforeUpdate", []
-    )
-    updated = dict(user.attributes)
-    pending: dict[str, str] = {}
-    to_verify: list[str] = []
-    for name, value in values.items():
-        if value == "":
-            # The documented way to delete an attribute is to send it with a blank value.
-            entry = pool.schema_attribute(name) or {}
-            if entry.get("Required"):
-                raise InvalidParameterException(
-                    f"Invalid user attributes: {name}: Required attribute cannot be deleted."
-                )
-            updated.pop(name, None)
-            if name in VERIFIED_FLAG:
-                updated.pop(VERIFIED_FLAG[name], None)
-            continue
-        updated[name] = value
-        if name in VERIFIABLE and value != user.attributes.get(name):
-            flag = VERIFIED_FLAG[name]
-            if values.get(flag) == "true":
-                continue  # the caller verified it in the same request
-            if name in must_verify_first and user.attributes.get(name):
-                # The old value stays in force until the new one is verified.
-                updated[name] = user.attributes[name]
-                pending[name] = value
-            else:
-                updated[flag] = "false"
-            if name in pool.auto_verified and value:
-                to_verify.append(name)
-    for name in VERIFIABLE:
-        if updated.get(VERIFIED_FLAG[name]) == "true" and not updated.get(name):
-            raise InvalidParameterException(
-                f"{VERIFIED_FLAG[name]} cannot be set to true without a value for {name}."
-            )
-    probe = User(**{**user.__dict__, "attributes": updated})
-    check_identifiers(pool, probe)  # raises AliasExistsException before any change
+@operation("AdminCreateUser")
+@with_caller
+def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    action = request.get("MessageAction")
+    mediums = request.get("DesiredDeliveryMediums") or ["SMS"]
+    password = request.get("TemporaryPassword")
+    if password is not None:
+        check_password(pool, password)
+    else:
+        password = generate_temporary_password(pool, backend.ids)
     now = backend.clock.now()
-    user.attributes = updated
-    user.pending.update(pending)
-    user.modified = now
-    index_aliases(pool, user)
-    deliveries = []
-    for name in to_verify:
-        code = issue_code(user, "verify_attribute", backend.ids, now, attribute=name)
-        destination = pending.get(name, user.attributes.get(name))
-        delivery = send_code(
-            backend, pool, user, name, code,
-            purpose="verify_attribute", operation=operation_name, destination=destination,
+    if action == "RESEND":
+        user = require_user(pool, request["Username"])
+        if user.status != "FORCE_CHANGE_PASSWORD":
+            raise UnsupportedUserStateException(f"User status is {user.status}")
+    else:
+        values = check_attributes(
+            pool.schema, request.get("UserAttributes", []), developer=True, creating=True
+        )
+        # PreSignUp runs before the user exists; its response is ignored for AdminCreateUser.
+        pre_sign_up(
+            backend, pool, "PreSignUp_AdminCreateUser", request["Username"], values, request
+        )
+        user = create_user(
+            backend, pool, request["Username"], values,
+            status="FORCE_CHANGE_PASSWORD", exists_message="User account already exists",
+            force_alias=bool(request.get("ForceAliasCreation")),
         )  # fmt: skip
-        deliveries.append(delivery)
-    return deliveries
+    set_password(pool, user, password, now)
+    user.modified = now
+    if action != "SUPPRESS":
+        try:
+            send_invitation(backend, pool, user, password, mediums, "AdminCreateUser")
+        except ServiceError:  # a CustomMessage trigger failed: a new user is taken back
+            if action != "RESEND":
+                delete_user(pool, user)
+            raise
+    return {"User": user_type(user)}
 
 
-def delete_attributes(backend: Backend, pool: UserPool, user: User, names: list[str]) -> None:
-    """Remove the named attributes (with their verification flags and pending values); raises
-    before changing anything if one is unknown, required or immutable."""
-    for name in names:
-        entry = pool.schema_attribute(name)
-        if entry is None or name == "sub":
-            raise InvalidParameterException(
-                f"Invalid user attributes: {name}: Attribute does not exist in the schema."
-            )
-        if entry.get("Required"):
-            raise InvalidParameterException(
-                f"Invalid user attributes: {name}: Required attribute cannot be deleted."
-            )
-        if not entry.get("Mutable", True):
-            raise InvalidParameterException(
-                f"Invalid user attributes: {name}: Attribute cannot be updated."
-            )
-    for name in names:
-        user.attributes.pop(name, None)
-        if name in VERIFIED_FLAG:
-            user.attributes.pop(VERIFIED_FLAG[name], None)
-            user.pending.pop(name, None)
+@operation("AdminGetUser")
+def admin_get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
+    result = user_type(user)
+    result["UserAttributes"] = result.pop("Attributes")  # the same view under AdminGetUser's name
+    settings = user.mfa.enabled
+    if settings:
+        result["UserMFASettingList"] = list(settings)
+    if user.mfa.preferred:
+        result["PreferredMfaSetting"] = user.mfa.preferred
+    return result
+
+
+@operation("AdminDeleteUser")
+def admin_delete_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    pool = backend.pool(request["UserPoolId"])
+    delete_user(pool, require_user(pool, request["Username"]))
+    return {}
+
+
+@operation("AdminDisableUser")
+def admin_disable_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
+    user.enabled = False
     user.modified = backend.clock.now()
-    index_aliases(pool, user)
+    user.revoke_tokens()  # the service revokes the user's tokens on disable
+    pool.users.touch(user)
+    return {}
+
+
+@operation("AdminEnableUser")
+def admin_enable_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
+    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
+    user.enabled = True
+    user.modified = backend.clock.now()
+    backend.pool(request["UserPoolId"]).users.touch(user)
+    return {}
 
 
 @operation("AdminUpdateUserAttributes")
@@ -193,11 +180,6 @@ def admin_set_user_password(backend: Backend, request: dict[str, Any]) -> dict[s
 @operation("AdminResetUserPassword")
 @with_caller
 def admin_reset_user_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    from cognito_mock.backend.accounts.recovery import (
-        recovery_attribute,  # recovery builds on this module
-    )
-    from cognito_mock.backend.tokens.issue import revoke_all_tokens
-
     pool = backend.pool(request["UserPoolId"])
     user = require_user(pool, request["Username"])
     if user.status == "FORCE_CHANGE_PASSWORD":
@@ -216,7 +198,7 @@ def admin_reset_user_password(backend: Backend, request: dict[str, Any]) -> dict
     )  # fmt: skip
     user.status = "RESET_REQUIRED"
     user.modified = now
-    revoke_all_tokens(backend, pool, user)  # the old password and its sessions stop working
+    user.revoke_tokens()  # the old password and its sessions stop working
     pool.users.touch(user)
     return {}
 

@@ -1,7 +1,7 @@
 """Links between pool users and external IdP identities (AdminLinkProviderForUser,
 AdminDisableProviderForUser) and the `identities` attribute they maintain.
 
-`pool.extra["provider_links"]` maps (provider name, attribute name, attribute value) of a linked
+`pool.provider_links` maps (provider name, attribute name, attribute value) of a linked
 source identity -> the sub of the user it is linked to.
 """
 
@@ -32,8 +32,7 @@ LinkKey = tuple[str, str, str]
 
 
 def _links(pool: UserPool) -> dict[LinkKey, str]:
-    links: dict[LinkKey, str] = pool.extra.setdefault("provider_links", {})
-    return links
+    return pool.provider_links
 
 
 def linked_identities(user: User) -> list[dict[str, Any]]:
@@ -145,7 +144,7 @@ def admin_disable_provider_for_user(backend: Backend, request: dict[str, Any]) -
     if spec.get("ProviderName") == _COGNITO:
         # A native user: they can no longer sign in with their password.
         user = require_user(pool, spec.get("ProviderAttributeValue") or "")
-        user.extra["password_sign_in_disabled"] = True
+        user.password_sign_in_disabled = True
         return {}
     key, _ = _source_key(pool, spec, "User")
     provider, _, value = key

@@ -52,8 +52,7 @@ class ImportJob:
 
 
 def _jobs(pool: UserPool) -> dict[str, ImportJob]:
-    jobs: dict[str, ImportJob] = pool.extra.setdefault("import_jobs", {})
-    return jobs
+    return pool.import_jobs
 
 
 def csv_header(pool: UserPool) -> list[str]:

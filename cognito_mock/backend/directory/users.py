@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.directory.passwords import (
-    check_password,
-    generate_temporary_password,
-    set_password,
-)
-from cognito_mock.backend.hooks.messages import send_invitation
-from cognito_mock.backend.hooks.triggers import pre_sign_up, with_caller
 from cognito_mock.backend.kernel.attributes import (
     VERIFIED_FLAG,
-    check_attributes,
     looks_like_email,
     looks_like_phone,
     missing_required,
 )
 from cognito_mock.backend.kernel.records import User, UserPool
-from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import (
     AliasExistsException,
     InvalidParameterException,
-    ServiceError,
-    UnsupportedUserStateException,
     UsernameExistsException,
     UserNotFoundException,
 )
@@ -76,7 +65,7 @@ def attribute_list(
 
 
 def _mfa_options(user: User) -> list[dict[str, str]] | None:
-    options = user.mfa.get("options")
+    options = user.mfa.options
     return list(options) if options else None
 
 
@@ -197,60 +186,6 @@ def create_user(
     return user
 
 
-@operation("AdminCreateUser")
-@with_caller
-def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool = backend.pool(request["UserPoolId"])
-    action = request.get("MessageAction")
-    mediums = request.get("DesiredDeliveryMediums") or ["SMS"]
-    password = request.get("TemporaryPassword")
-    if password is not None:
-        check_password(pool, password)
-    else:
-        password = generate_temporary_password(pool, backend.ids)
-    now = backend.clock.now()
-    if action == "RESEND":
-        user = require_user(pool, request["Username"])
-        if user.status != "FORCE_CHANGE_PASSWORD":
-            raise UnsupportedUserStateException(f"User status is {user.status}")
-    else:
-        values = check_attributes(
-            pool.schema, request.get("UserAttributes", []), developer=True, creating=True
-        )
-        # PreSignUp runs before the user exists; its response is ignored for AdminCreateUser.
-        pre_sign_up(
-            backend, pool, "PreSignUp_AdminCreateUser", request["Username"], values, request
-        )
-        user = create_user(
-            backend, pool, request["Username"], values,
-            status="FORCE_CHANGE_PASSWORD", exists_message="User account already exists",
-            force_alias=bool(request.get("ForceAliasCreation")),
-        )  # fmt: skip
-    set_password(pool, user, password, now)
-    user.modified = now
-    if action != "SUPPRESS":
-        try:
-            send_invitation(backend, pool, user, password, mediums, "AdminCreateUser")
-        except ServiceError:  # a CustomMessage trigger failed: a new user is taken back
-            if action != "RESEND":
-                delete_user(pool, user)
-            raise
-    return {"User": user_type(user)}
-
-
-@operation("AdminGetUser")
-def admin_get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
-    result = user_type(user)
-    result["UserAttributes"] = result.pop("Attributes")  # the same view under AdminGetUser's name
-    settings = user.mfa.get("enabled")
-    if settings:
-        result["UserMFASettingList"] = list(settings)
-    if user.mfa.get("preferred"):
-        result["PreferredMfaSetting"] = user.mfa["preferred"]
-    return result
-
-
 def delete_user(pool: UserPool, user: User) -> None:
     """Remove the user and every trace of it (group memberships, aliases)."""
     for name in user.groups:
@@ -260,30 +195,37 @@ def delete_user(pool: UserPool, user: User) -> None:
     pool.users.remove(user)
 
 
-@operation("AdminDeleteUser")
-def admin_delete_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool = backend.pool(request["UserPoolId"])
-    delete_user(pool, require_user(pool, request["Username"]))
-    return {}
+# ----------------------------------------------------------------------------- password recovery
+
+_MECHANISM = {"verified_phone_number": "phone_number", "verified_email": "email"}
+# MFA that disqualifies a channel when AccountRecoverySetting is configured (model docs).
+_MFA_BLOCKS = {"phone_number": "SMS_MFA", "email": "EMAIL_OTP"}
 
 
-@operation("AdminDisableUser")
-def admin_disable_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    from cognito_mock.backend.tokens.issue import revoke_all_tokens  # tokens builds on users
+def recovery_order(pool: UserPool) -> tuple[list[str], bool]:
+    """(attributes in priority order, whether AccountRecoverySetting is configured).
 
-    pool = backend.pool(request["UserPoolId"])
-    user = require_user(pool, request["Username"])
-    user.enabled = False
-    user.modified = backend.clock.now()
-    revoke_all_tokens(backend, pool, user)  # the service revokes the user's tokens on disable
-    pool.users.touch(user)
-    return {}
+    `["admin_only"]` when self-service recovery is off. Without the setting the legacy rule
+    applies: a verified phone first, then a verified email.
+    """
+    mechanisms = (pool.settings.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms")
+    if not mechanisms:
+        return ["phone_number", "email"], False
+    ordered = sorted(mechanisms, key=lambda m: m["Priority"])
+    return [_MECHANISM.get(m["Name"], m["Name"]) for m in ordered], True
 
 
-@operation("AdminEnableUser")
-def admin_enable_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
-    user.enabled = True
-    user.modified = backend.clock.now()
-    backend.pool(request["UserPoolId"]).users.touch(user)
-    return {}
+def recovery_attribute(pool: UserPool, user: User) -> str | None:
+    """The verified attribute a reset code goes to, or None when the user has none usable."""
+    order, configured = recovery_order(pool)
+    enabled_mfa = user._mfa.enabled if user._mfa is not None else []
+    for attribute in order:
+        flag = VERIFIED_FLAG.get(attribute)
+        if flag is None or not user.attributes.get(attribute):
+            continue
+        if user.attributes.get(flag) != "true":
+            continue
+        if configured and _MFA_BLOCKS[attribute] in enabled_mfa:
+            continue
+        return attribute
+    return None

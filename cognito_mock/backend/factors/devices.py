@@ -15,7 +15,8 @@ from cognito_mock.backend.kernel.paging import page_after
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.tokens.issue import INVALID_REFRESH, Origin, authenticate_access_token
+from cognito_mock.backend.tokens.store import Origin
+from cognito_mock.backend.tokens.verify import INVALID_REFRESH, authenticate_access_token
 from cognito_mock.errors import (
     DeviceKeyExistsException,
     InvalidParameterException,
@@ -81,16 +82,14 @@ def device_group_key(pool: UserPool, user: User) -> str:
 
 
 def _devices(user: User) -> dict[str, Device]:
-    found: dict[str, Device] = user.extra.setdefault("devices", {})
-    return found
+    return user.devices
 
 
 def device_of(user: User, key: str | None) -> Device | None:
     """The user's confirmed device `key`, or None."""
     if not key:
         return None
-    devices = user.extra.get("devices")
-    return devices.get(key) if devices else None
+    return user.devices.get(key) if user._devices else None
 
 
 def check_refresh_device(backend: Backend, user: User, origin: Origin, given: str | None) -> None:
@@ -143,9 +142,7 @@ def _list(
     *,
     remembered_only: bool,
 ) -> dict[str, Any]:
-    devices = [
-        d for d in user.extra.get("devices", {}).values() if d.remembered or not remembered_only
-    ]
+    devices = [d for d in user.devices.values() if d.remembered or not remembered_only]
     limit = int(request.get("Limit") or DEFAULT_LIMIT)
     page, token = page_after(
         [d.seq for d in devices], devices, limit, request.get("PaginationToken"), _PAGE_KIND
@@ -224,8 +221,8 @@ def confirm_device(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     prompt = bool(config.get("DeviceOnlyRememberedOnUserPrompt"))
     # Checked; now change the user.
     now = backend.clock.now()
-    seq = int(user.extra.get("device_seq", 0))
-    user.extra["device_seq"] = seq + 1
+    seq = user.device_seq
+    user.device_seq = seq + 1
     _devices(user)[key] = Device(
         key=key, seq=seq, verifier=verifier, salt=salt, name=request.get("DeviceName"),
         remembered=not prompt, created=now, modified=now, authenticated=now,

@@ -19,7 +19,8 @@ from cognito_mock.backend.kernel.paging import page_after
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.tokens.issue import authenticate_access_token
+from cognito_mock.backend.pool_config.mfa_config import webauthn_config
+from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import (
     InvalidParameterException,
     LimitExceededException,
@@ -38,18 +39,11 @@ from cognito_mock.errors import (
 __all__ = [
     "ALGORITHMS",
     "CHALLENGE_SECONDS",
-    "CREDENTIALS",
     "MAX_CREDENTIALS",
-    "PENDING",
     "relying_party_id",
     "user_credentials",
 ]
 
-# user.extra keys: the registered passkeys (user_sessions reads this list for the WEB_AUTHN
-# factor) and the one pending registration challenge (a new Start replaces it).
-CREDENTIALS = "webauthn_credentials"
-PENDING = "webauthn_registration"
-_SEQUENCE = "webauthn_sequence"
 CHALLENGE_SECONDS = 300
 MAX_CREDENTIALS = 20
 ALGORITHMS = (-7, -257)  # ES256, RS256: the pubKeyCredParams the options offer
@@ -109,29 +103,22 @@ def _unb64url(value: Any, member: str) -> bytes:
 
 def user_credentials(user: User) -> list[dict[str, Any]]:
     """The user's stored passkeys in registration order (the list itself, not a copy)."""
-    credentials: list[dict[str, Any]] = user.extra.setdefault(CREDENTIALS, [])
-    return credentials
-
-
-def _webauthn_config(pool: UserPool) -> dict[str, Any]:
-    stored = pool.extra.get("mfa_config")
-    config = stored.get("webauthn") if isinstance(stored, dict) else None
-    return config if isinstance(config, dict) else {}
+    return user.passkeys.credentials
 
 
 def _domain_hosts(pool: UserPool, backend: Backend) -> list[str]:
     """The hosts of the pool's managed-login domains: custom domain first, then the prefix one."""
     hosts = []
-    if pool.extra.get("custom_domain"):
-        hosts.append(str(pool.extra["custom_domain"]))
-    if pool.extra.get("domain"):
-        hosts.append(f"{pool.extra['domain']}.auth.{backend.region}.amazoncognito.com")
+    if pool.custom_domain:
+        hosts.append(pool.custom_domain)
+    if pool.domain:
+        hosts.append(f"{pool.domain}.auth.{backend.region}.amazoncognito.com")
     return hosts
 
 
 def relying_party_id(backend: Backend, pool: UserPool) -> str | None:
     """The configured RelyingPartyId, else the pool's (custom, then prefix) domain, else None."""
-    configured = _webauthn_config(pool).get("RelyingPartyId")
+    configured = webauthn_config(pool).get("RelyingPartyId")
     if configured:
         return str(configured)
     hosts = _domain_hosts(pool, backend)
@@ -153,7 +140,7 @@ def _token_user(backend: Backend, token: str) -> tuple[UserPool, User, dict[str,
 
 
 def _user_verification(pool: UserPool) -> str:
-    return str(_webauthn_config(pool).get("UserVerification") or "preferred")
+    return str(webauthn_config(pool).get("UserVerification") or "preferred")
 
 
 # ----------------------------------------------------------------------------- registration
@@ -171,7 +158,7 @@ def start_webauthn_registration(backend: Backend, request: dict[str, Any]) -> di
     now = backend.clock.now()
     display = user.attributes.get("name") or user.username
     excluded = []
-    for credential in user.extra.get(CREDENTIALS) or []:
+    for credential in user.passkeys.credentials:
         descriptor: dict[str, Any] = {"type": "public-key", "id": credential["CredentialId"]}
         if credential["AuthenticatorTransports"]:
             descriptor["transports"] = list(credential["AuthenticatorTransports"])
@@ -190,7 +177,7 @@ def start_webauthn_registration(backend: Backend, request: dict[str, Any]) -> di
             "userVerification": verification,
         },
     }
-    user.extra[PENDING] = {
+    user.passkeys.pending = {
         "challenge": _b64url(challenge),
         "client_id": str(claims.get("client_id", "")),
         "expires": now + CHALLENGE_SECONDS,
@@ -278,7 +265,7 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
     pool, user, claims = _token_user(backend, request["AccessToken"])
     _require_enabled(pool)
     raw_id, client_data, attestation = _parse_credential(request["Credential"])
-    pending = user.extra.get(PENDING)
+    pending = user.passkeys.pending
     now = backend.clock.now()
     if not pending or pending["expires"] <= now:
         raise WebAuthnChallengeNotFoundException(NO_CHALLENGE)
@@ -312,7 +299,7 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
     if algorithm not in ALGORITHMS:
         raise WebAuthnCredentialNotSupportedException(BAD_ALGORITHM.format(algorithm))
     fmt = _verify_attestation(attestation, client_data)
-    credentials = user.extra.get(CREDENTIALS) or []
+    credentials = user.passkeys.credentials
     credential_id = _b64url(raw_id)
     if any(c["CredentialId"] == credential_id for c in credentials):
         raise InvalidParameterException(ALREADY_REGISTERED)
@@ -320,7 +307,7 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
         raise LimitExceededException(TOO_MANY.format(MAX_CREDENTIALS))
     # Checked; now change the user.
     document = request["Credential"]
-    sequence = int(user.extra.get(_SEQUENCE, 0)) + 1
+    sequence = user.passkeys.sequence + 1
     record: dict[str, Any] = {
         "CredentialId": credential_id,
         "FriendlyCredentialName": f"Passkey {sequence}",
@@ -340,8 +327,8 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
     if isinstance(attachment, str) and attachment:
         record["AuthenticatorAttachment"] = attachment
     user_credentials(user).append(record)
-    user.extra[_SEQUENCE] = sequence
-    del user.extra[PENDING]
+    user.passkeys.sequence = sequence
+    user.passkeys.pending = None
     return {}
 
 
@@ -351,7 +338,7 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
 @operation("ListWebAuthnCredentials")
 def list_webauthn_credentials(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     _, user, _ = _token_user(backend, request["AccessToken"])
-    credentials = list(user.extra.get(CREDENTIALS) or [])
+    credentials = list(user.passkeys.credentials)
     limit = request.get("MaxResults", _DEFAULT_PAGE)
     keys = [c["sequence"] for c in credentials]
     page, token = page_after(keys, credentials, limit, request.get("NextToken"), "webauthn")
@@ -366,7 +353,7 @@ def list_webauthn_credentials(backend: Backend, request: dict[str, Any]) -> dict
 @operation("DeleteWebAuthnCredential")
 def delete_webauthn_credential(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     _, user, _ = _token_user(backend, request["AccessToken"])
-    credentials = user.extra.get(CREDENTIALS) or []
+    credentials = user.passkeys.credentials
     for index, credential in enumerate(credentials):
         if credential["CredentialId"] == request["CredentialId"]:
             del credentials[index]

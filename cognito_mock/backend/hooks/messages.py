@@ -19,7 +19,7 @@ _MFA = "Your authentication code is {####}. "
 
 
 def outbox_of(backend: Backend) -> Outbox:
-    outbox: Outbox = backend.shared.setdefault("outbox", Outbox())
+    outbox: Outbox = backend.services.outbox
     return outbox
 
 

@@ -179,11 +179,7 @@ class Triggers:
 
 
 def registry(backend: Backend) -> Triggers:
-    found = backend.shared.get("triggers")
-    if found is None:
-        found = backend.shared["triggers"] = Triggers()
-    assert isinstance(found, Triggers)
-    return found
+    return backend.services.triggers
 
 
 def with_caller(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.crypto.srp import ServerChallenge
@@ -60,8 +60,11 @@ def session_seconds(client: AppClient) -> float:
     return float(client.settings.get("AuthSessionValidity") or 3) * 60.0
 
 
-def _table(pool: UserPool, name: str, backend: Backend) -> dict[str, Any]:
-    table: dict[str, Any] = pool.extra.setdefault(name, {})
+T = TypeVar("T", AuthSession, PendingSrp)
+
+
+def _pruned(table: dict[str, T], backend: Backend) -> dict[str, T]:
+    """`table`, with entries long past their expiry dropped every `_PRUNE_EVERY` additions."""
     if len(table) >= _PRUNE_EVERY and len(table) % _PRUNE_EVERY == 0:
         horizon = backend.clock.now() - _KEEP_AFTER_EXPIRY
         for key in [k for k, v in table.items() if v.expires < horizon]:
@@ -79,7 +82,7 @@ def open_session(
 ) -> str:
     """A new opaque Session string for `challenge`, valid for the client's AuthSessionValidity."""
     token = base64.urlsafe_b64encode(backend.ids.token_bytes(_SESSION_BYTES)).decode("ascii")
-    _table(pool, "auth_sessions", backend)[token] = AuthSession(
+    _pruned(pool.challenge_sessions, backend)[token] = AuthSession(
         challenge=challenge,
         username=username,
         client_id=client.client_id,
@@ -93,7 +96,7 @@ def take_session(
     backend: Backend, pool: UserPool, client: AppClient, token: str | None, challenges: set[str]
 ) -> AuthSession:
     """The live session `token` for one of `challenges`; the caller marks it used on success."""
-    session = pool.extra.get("auth_sessions", {}).get(token) if token else None
+    session = pool.challenge_sessions.get(token) if token else None
     if (
         session is None
         or session.client_id != client.client_id
@@ -118,7 +121,7 @@ def start_srp(
 ) -> str:
     """Remember a PASSWORD_VERIFIER round; return the SECRET_BLOCK that names it."""
     block = base64.b64encode(backend.ids.token_bytes(_SECRET_BLOCK_BYTES)).decode("ascii")
-    _table(pool, "srp_pending", backend)[block] = PendingSrp(
+    _pruned(pool.srp_rounds, backend)[block] = PendingSrp(
         challenge=challenge,
         username=username,
         user_id_for_srp=user_id_for_srp,
@@ -163,7 +166,7 @@ def take_srp(backend: Backend, pool: UserPool, client: AppClient, block: str) ->
 
     An unknown block is a failed proof (`Incorrect username or password.`); an old one is expired.
     """
-    pending = pool.extra.get("srp_pending", {}).get(block)
+    pending = pool.srp_rounds.get(block)
     if pending is None or pending.client_id != client.client_id:
         raise NotAuthorizedException("Incorrect username or password.")
     if backend.clock.now() > pending.expires:
@@ -173,4 +176,4 @@ def take_srp(backend: Backend, pool: UserPool, client: AppClient, block: str) ->
 
 
 def consume_srp(pool: UserPool, block: str) -> None:
-    pool.extra.get("srp_pending", {}).pop(block, None)
+    pool.srp_rounds.pop(block, None)

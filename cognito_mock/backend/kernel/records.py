@@ -1,15 +1,37 @@
-"""The records a user pool holds: the pool, its app clients, users (with their indexes) and groups.
+"""Every record of the mock's state: pools, app clients, users (with their indexes), groups, and
+each store another module owns, declared here as a typed field that names its owner.
 
 Plain dataclasses; wire keys stay PascalCase only inside the `settings` dicts that are echoed back.
+Record types that belong to one concern (a device, a token store, ...) stay with their owner and
+are imported here for typing only; their fields start empty (`None` or an empty container).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-__all__ = ["AppClient", "Code", "Group", "User", "UserDirectory", "UserPool"]
+if TYPE_CHECKING:
+    from cognito_mock.backend.directory.import_jobs import ImportJob
+    from cognito_mock.backend.factors.devices import Device
+    from cognito_mock.backend.kernel.challenge_sessions import AuthSession, PendingSrp
+    from cognito_mock.backend.pool_config.branding import Branding
+    from cognito_mock.backend.pool_config.cimd import CIMDPolicy
+    from cognito_mock.backend.pool_config.terms import Terms
+    from cognito_mock.backend.tokens.store import TokenStore
+
+__all__ = [
+    "AppClient",
+    "Code",
+    "Group",
+    "SrpVerifier",
+    "User",
+    "UserDirectory",
+    "UserMfa",
+    "UserPasskeys",
+    "UserPool",
+]
 
 C = TypeVar("C")
 
@@ -55,6 +77,38 @@ class _Lazy(Generic[C]):
 
 
 @dataclass
+class UserMfa:
+    """A user's MFA settings and software token (factors/mfa.py, factors/software_tokens.py)."""
+
+    enabled: list[str] = field(default_factory=list)  # UserMFASettingList, in FACTORS order
+    preferred: str | None = None  # PreferredMfaSetting
+    options: list[dict[str, str]] | None = None  # legacy MFAOptions (SetUserSettings)
+    totp_secret: str | None = None  # the verified software token's secret (base32)
+    totp_pending: str | None = None  # associated, not yet verified
+    totp_last_step: int | None = None  # the newest TOTP step used: a code is never reused
+    totp_name: str | None = None  # FriendlyDeviceName
+    webauthn: bool | None = None  # WebAuthnMfaSettings.Enabled, once set
+
+
+@dataclass
+class UserPasskeys:
+    """A user's passkeys and the registration in flight (factors/webauthn.py)."""
+
+    credentials: list[dict[str, Any]] = field(default_factory=list)  # in registration order
+    pending: dict[str, Any] | None = None  # StartWebAuthnRegistration's challenge
+    sequence: int = 0  # registrations so far: orders credentials with equal creation times
+
+
+@dataclass
+class SrpVerifier:
+    """The user's SRP salt and verifier for their current password (auth/first_factor.py)."""
+
+    salt: str
+    verifier: int = 0
+    made_for: tuple[str | None, str, str] | None = None  # (password, username, pool id) of v
+
+
+@dataclass
 class User:
     username: str  # the internal username, as stored (the sub in UsernameAttributes pools)
     sub: str
@@ -68,21 +122,43 @@ class User:
     password_set: float = 0.0
     failed_sign_ins: int = 0
     locked_until: float = 0.0
+    last_failed_sign_in: float = 0.0  # auth/first_factor.py: lockout resets after quiet time
+    # Bumped by `revoke_tokens`; a token issued under an older generation is revoked.
+    token_generation: int = 0
+    srp: SrpVerifier | None = None  # auth/first_factor.py
+    # directory/identity_links.py: a native user linked as the destination of an IdP identity.
+    password_sign_in_disabled: bool = False
+    device_seq: int = 0  # factors/devices.py: confirmation order of the user's devices
     # The containers below are made on first use (see `_Lazy`); None until then.
     _password_history: list[str] | None = None
     _groups: set[str] | None = None
     _codes: dict[str, Code] | None = None
     _pending: dict[str, str] | None = None
-    _mfa: dict[str, Any] | None = None
-    _extra: dict[str, Any] | None = None
+    _mfa: UserMfa | None = None
+    _devices: dict[str, Device] | None = None
+    _passkeys: UserPasskeys | None = None
+    _auth_events: list[dict[str, Any]] | None = None
+    _hourly: dict[str, list[float]] | None = None
 
-    password_history = _Lazy[list[str]](list)
-    groups = _Lazy[set[str]](set)  # group names
-    codes = _Lazy[dict[str, Code]](dict)  # purpose -> pending code
+    password_history = _Lazy[list[str]](list)  # directory/passwords.py
+    groups = _Lazy[set[str]](set)  # group names (directory/groups.py)
+    codes = _Lazy[dict[str, Code]](dict)  # purpose -> pending code (kernel/codes.py)
     # Pending attribute values awaiting verification (AttributesRequireVerificationBeforeUpdate).
     pending = _Lazy[dict[str, str]](dict)
-    mfa = _Lazy[dict[str, Any]](dict)  # owned by the MFA concern
-    extra = _Lazy[dict[str, Any]](dict)  # owned by later concerns (devices, ...)
+    mfa = _Lazy[UserMfa](UserMfa)  # factors/mfa.py
+    devices = _Lazy["dict[str, Device]"](dict)  # device key -> Device (factors/devices.py)
+    passkeys = _Lazy[UserPasskeys](UserPasskeys)  # factors/webauthn.py
+    # auth/auth_events.py: the user's sign-in events, oldest first.
+    auth_events = _Lazy["list[dict[str, Any]]"](list)
+    # accounts/: operation -> instants of recent calls, for the service's hourly per-user quotas.
+    hourly = _Lazy["dict[str, list[float]]"](dict)
+
+    def revoke_tokens(self) -> None:
+        """Every refresh and access token issued to the user so far stops working.
+
+        O(1): tokens remember the user's generation when issued and are compared at use time.
+        """
+        self.token_generation += 1
 
 
 class UserDirectory:
@@ -203,8 +279,34 @@ class UserPool:
     clients: dict[str, AppClient] = field(default_factory=dict)
     users: UserDirectory = field(default_factory=UserDirectory)
     groups: dict[str, Group] = field(default_factory=dict)
-    # Owned by later concerns (domains, resource servers, identity providers, keys, ...).
-    extra: dict[str, Any] = field(default_factory=dict)
+    # ---- Stores other modules own: each declared here, with its owner, so every reader sees it.
+    tokens: TokenStore | None = None  # tokens/store.py (`token_store(pool)` makes it)
+    # kernel/challenge_sessions.py: Session string -> open challenge; SECRET_BLOCK -> SRP round.
+    challenge_sessions: dict[str, AuthSession] = field(default_factory=dict)
+    srp_rounds: dict[str, PendingSrp] = field(default_factory=dict)
+    # auth/steps/device.py: (client, challenge, username, device key) -> open challenge session.
+    device_challenges: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    # pool_config/mfa_config.py: the factors SetUserPoolMfaConfig configured (None: never called).
+    mfa_config: dict[str, Any] | None = None
+    domain: str | None = None  # pool_config/domains.py: the prefix domain
+    custom_domain: str | None = None  # pool_config/domains.py
+    domains: dict[str, dict[str, Any]] = field(default_factory=dict)  # pool_config/domains.py
+    # pool_config/identity_providers.py: name -> IdentityProviderType; IdP identifier -> name.
+    identity_providers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    idp_identifiers: dict[str, str] = field(default_factory=dict)
+    # pool_config/resource_servers.py: identifier -> ResourceServerType, in creation order.
+    resource_servers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ui_customization: dict[str, dict[str, Any]] = field(default_factory=dict)  # pool_config/
+    branding: dict[str, Branding] = field(default_factory=dict)  # pool_config/branding.py
+    terms: dict[str, Terms] = field(default_factory=dict)  # pool_config/terms.py
+    cimd_policies: dict[str, CIMDPolicy] = field(default_factory=dict)  # pool_config/cimd.py
+    risk_configuration: dict[str, dict[str, Any]] = field(default_factory=dict)  # pool_config/
+    log_configurations: list[dict[str, Any]] = field(default_factory=list)  # pool_config/
+    import_jobs: dict[str, ImportJob] = field(default_factory=dict)  # directory/import_jobs.py
+    # directory/identity_links.py: (provider, attribute, value) of a linked identity -> user sub.
+    provider_links: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # tokens/tracked_sessions.py: client id -> SSO MaxValidityMinutes.
+    sso_settings: dict[str, int] = field(default_factory=dict)
 
     def schema_attribute(self, name: str) -> dict[str, Any] | None:
         for attribute in self.schema:

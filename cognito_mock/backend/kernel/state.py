@@ -1,4 +1,5 @@
-"""Per-(account, region) state root shared by every handler: pools, clock, randomness, outbox.
+"""The state roots: `Backend` (one account in one region: its pools, clock, ids, the lock) and
+`Services` (what every region of one mock shares: outbox, triggers, mock-wide indexes).
 
 Records are plain dataclasses in dicts; there is no I/O here. The lock is the mock's single lock.
 """
@@ -7,16 +8,38 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cognito_mock.backend.kernel.outbox import Outbox
 from cognito_mock.clock import Clock
 from cognito_mock.errors import ResourceNotFoundException
 from cognito_mock.ids import Ids
 
 if TYPE_CHECKING:
+    from cognito_mock.backend.hooks.triggers import Triggers
     from cognito_mock.backend.kernel.records import UserPool
 
-__all__ = ["Backend"]
+__all__ = ["Backend", "Services"]
+
+
+@dataclass
+class Services:
+    """What every (account, region) of one mock shares. The façade builds it (and a new one on
+    `reset()`, keeping the outbox object and the issuer base)."""
+
+    outbox: Outbox  # every message sent (kernel/outbox.py)
+    triggers: Triggers  # Lambda triggers as Python callables (hooks/triggers.py)
+    # pool_config/clients.py: client id -> pool id, so ClientId-only calls find the pool in O(1).
+    client_index: dict[str, str] = field(default_factory=dict)
+    # pool_config/domains.py: domain -> (account, region, pool id); domains are unique mock-wide.
+    domain_index: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # pool_config/limits.py: "<account>/<region>" -> category -> provisioned requests per second.
+    provisioned_limits: dict[str, dict[str, int]] = field(default_factory=dict)
+    # tokens/store.py: the next free signing-key slot, and kid -> (account, region, pool, use).
+    key_slots: int = 0
+    kid_index: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # tokens/store.py: set while served with issuer="server": tokens' `iss` is `<base>/<poolId>`.
+    issuer_base: str | None = None
 
 
 @dataclass
@@ -27,10 +50,9 @@ class Backend:
     region: str
     clock: Clock
     ids: Ids
+    services: Services
     lock: threading.RLock = field(default_factory=threading.RLock)
     pools: dict[str, UserPool] = field(default_factory=dict)
-    # Services shared by the whole mock (outbox, triggers, key slots); set by the façade.
-    shared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def partition(self) -> str:

@@ -44,8 +44,7 @@ class Branding:
 
 
 def _store(pool: UserPool) -> dict[str, Branding]:
-    store: dict[str, Branding] = pool.extra.setdefault("managed_login_branding", {})
-    return store
+    return pool.branding
 
 
 def branding_for_client(pool: UserPool, client_id: str) -> Branding | None:

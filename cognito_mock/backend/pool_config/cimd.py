@@ -56,8 +56,7 @@ class CIMDPolicy:
 
 
 def _store(pool: UserPool) -> dict[str, CIMDPolicy]:
-    store: dict[str, CIMDPolicy] = pool.extra.setdefault("cimd_policies", {})
-    return store
+    return pool.cimd_policies
 
 
 def require_policy(pool: UserPool, policy_id: str) -> CIMDPolicy:

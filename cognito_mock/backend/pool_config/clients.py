@@ -10,6 +10,7 @@ from cognito_mock.backend.kernel.paging import page_after
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.resource_servers import custom_scopes
 from cognito_mock.errors import (
     FeatureUnavailableInTierException,
     InvalidOAuthFlowException,
@@ -80,8 +81,7 @@ _MAX_SECRETS = 2
 
 def _index(backend: Backend) -> dict[str, str]:
     """Mock-wide client id -> pool id, so self-service calls (ClientId only) find the pool in O(1)."""
-    index: dict[str, str] = backend.shared.setdefault("client_index", {})
-    return index
+    return backend.services.client_index
 
 
 def _not_found(client_id: str) -> ResourceNotFoundException:
@@ -214,11 +214,7 @@ def _check_oauth(pool: UserPool, settings: dict[str, Any], has_secret: bool) -> 
             raise InvalidOAuthFlowException(
                 "client_credentials flow can not be selected if client does not have a client secret."
             )
-    custom = {
-        f"{server}/{scope}"
-        for server, names in pool.extra.get("resource_servers", {}).items()
-        for scope in names
-    }
+    custom = custom_scopes(pool)
     for scope in scopes:
         if scope not in _STANDARD_SCOPES and scope not in custom:
             raise ScopeDoesNotExistException(f"Invalid scope requested: {scope}")
@@ -238,7 +234,7 @@ def _check_oauth(pool: UserPool, settings: dict[str, Any], has_secret: bool) -> 
         _check_url("DefaultRedirectURI", default)
         if default not in callbacks:
             raise InvalidParameterException("DefaultRedirectURI must be one of the CallbackURLs.")
-    providers = pool.extra.get("identity_providers", {})
+    providers = pool.identity_providers
     for name in settings.get("SupportedIdentityProviders", []):
         if name != "COGNITO" and name not in providers:
             raise InvalidParameterException(

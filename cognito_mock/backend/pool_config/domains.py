@@ -45,14 +45,12 @@ NOT_A_SUBDOMAIN = (
 
 def _registry(backend: Backend) -> dict[str, tuple[str, str, str]]:
     """Mock-wide domain -> (account, region, pool id): prefixes and custom domains are global."""
-    registry: dict[str, tuple[str, str, str]] = backend.shared.setdefault("user_pool_domains", {})
-    return registry
+    return backend.services.domain_index
 
 
 def pool_domains(pool: UserPool) -> dict[str, dict[str, Any]]:
     """The pool's domains (at most one prefix and one custom), name -> stored description."""
-    domains: dict[str, dict[str, Any]] = pool.extra.setdefault("domains", {})
-    return domains
+    return pool.domains
 
 
 def domain_owner(backend: Backend, domain: str) -> tuple[str, str, str] | None:
@@ -62,10 +60,10 @@ def domain_owner(backend: Backend, domain: str) -> tuple[str, str, str] | None:
 
 def hosted_ui_base(backend: Backend, pool: UserPool) -> str | None:
     """`https://<custom domain>` or `https://<prefix>.auth.<region>.amazoncognito.com`, or None."""
-    custom = pool.extra.get("custom_domain")
+    custom = pool.custom_domain
     if custom:
         return f"https://{custom}"
-    prefix = pool.extra.get("domain")
+    prefix = pool.domain
     if prefix:
         return f"https://{prefix}.auth.{backend.region}.amazoncognito.com"
     return None
@@ -138,7 +136,7 @@ def create_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
         _check_certificate(config)
         if "." not in domain:
             raise InvalidParameterException(NOT_A_SUBDOMAIN)
-        if pool.extra.get("custom_domain"):
+        if pool.custom_domain:
             raise InvalidParameterException("User pool already has a custom domain configured.")
     else:
         for word in _RESERVED:
@@ -146,7 +144,7 @@ def create_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
                 raise InvalidParameterException(f"Domain cannot contain reserved word: {word}")
         if request.get("Routing") is not None:
             raise InvalidParameterException("Routing is only supported for custom domains.")
-        if pool.extra.get("domain"):
+        if pool.domain:
             raise InvalidParameterException("User pool already has a domain configured.")
     if domain in _registry(backend):
         raise InvalidParameterException(DOMAIN_TAKEN)
@@ -166,7 +164,10 @@ def create_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
     if request.get("Routing") is not None:
         description["Routing"] = clone(request["Routing"])
     pool_domains(pool)[domain] = description
-    pool.extra["custom_domain" if custom else "domain"] = domain
+    if custom:
+        pool.custom_domain = domain
+    else:
+        pool.domain = domain
     _registry(backend)[domain] = (backend.account_id, backend.region, pool.id)
     return _domain_answer(description, version, custom)
 
@@ -228,7 +229,9 @@ def delete_user_pool_domain(backend: Backend, request: dict[str, Any]) -> dict[s
     pool = backend.pool(request["UserPoolId"])
     description = _owned(pool, domain)
     del pool_domains(pool)[domain]
-    key = "custom_domain" if "CustomDomainConfig" in description else "domain"
-    pool.extra.pop(key, None)
+    if "CustomDomainConfig" in description:
+        pool.custom_domain = None
+    else:
+        pool.domain = None
     _registry(backend).pop(domain, None)
     return {}

@@ -1,7 +1,7 @@
 """Third-party identity providers of a pool (SAML, OIDC, social): checks, the details the service
 fills in, IdP identifiers, and the IdP CRUD handlers.
 
-`pool.extra["identity_providers"]` maps provider name -> stored IdentityProviderType (wire form,
+`pool.identity_providers` maps provider name -> stored IdentityProviderType (wire form,
 secrets included): the form `clients.py` checks SupportedIdentityProviders against.
 """
 
@@ -96,14 +96,12 @@ def _filled_details(kind: str, given: dict[str, str]) -> dict[str, str]:
 
 def identity_providers(pool: UserPool) -> dict[str, dict[str, Any]]:
     """Provider name -> stored IdentityProviderType (secrets included)."""
-    providers: dict[str, dict[str, Any]] = pool.extra.setdefault("identity_providers", {})
-    return providers
+    return pool.identity_providers
 
 
 def _identifiers(pool: UserPool) -> dict[str, str]:
     """IdP identifier -> provider name: identifiers are unique within a pool."""
-    index: dict[str, str] = pool.extra.setdefault("idp_identifiers", {})
-    return index
+    return pool.idp_identifiers
 
 
 def require_provider(pool: UserPool, name: str) -> dict[str, Any]:

@@ -46,8 +46,9 @@ _CLASS = "API_CATEGORY"
 
 def _store(backend: Backend) -> dict[str, int]:
     # Limits belong to the account in a region, not to a pool: keyed by both in mock-wide state.
-    limits: dict[str, dict[str, int]] = backend.shared.setdefault("provisioned_limits", {})
-    return limits.setdefault(f"{backend.account_id}/{backend.region}", {})
+    return backend.services.provisioned_limits.setdefault(
+        f"{backend.account_id}/{backend.region}", {}
+    )
 
 
 def provisioned_rps(backend: Backend, category: str) -> int:

@@ -30,8 +30,7 @@ _RULES = {
 
 def log_configurations(pool: UserPool) -> list[dict[str, Any]]:
     """The pool's stored LogConfigurationType list (empty when logging is off)."""
-    found: list[dict[str, Any]] = pool.extra.get("log_configurations", [])
-    return found
+    return pool.log_configurations
 
 
 def _check(pool: UserPool, configuration: dict[str, Any]) -> None:
@@ -82,7 +81,7 @@ def set_log_delivery_configuration(backend: Backend, request: dict[str, Any]) ->
             )
         seen.add(source)
         _check(pool, configuration)
-    pool.extra["log_configurations"] = clone(configurations)
+    pool.log_configurations = clone(configurations)
     return {"LogDeliveryConfiguration": _view(pool)}
 
 

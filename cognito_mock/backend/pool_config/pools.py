@@ -107,10 +107,10 @@ def pool_view(pool: UserPool) -> dict[str, Any]:
     }
     if pool.tags:
         view["UserPoolTags"] = dict(pool.tags)
-    domain = pool.extra.get("domain")
+    domain = pool.domain
     if domain:
         view["Domain"] = domain
-    custom = pool.extra.get("custom_domain")  # set by backend/pool_config/domains.py
+    custom = pool.custom_domain
     if custom:
         view["CustomDomain"] = custom
     return view
@@ -182,7 +182,7 @@ def delete_user_pool(backend: Backend, request: dict[str, Any]) -> dict[str, Any
             "The user pool cannot be deleted because deletion protection is activated. "
             "Deletion protection must be inactivated first."
         )
-    if pool.extra.get("domain") or pool.extra.get("custom_domain"):
+    if pool.domain or pool.custom_domain:
         raise InvalidParameterException(
             "User pool cannot be deleted. It has a domain configured that should be deleted first."
         )

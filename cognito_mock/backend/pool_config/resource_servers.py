@@ -1,8 +1,5 @@
-"""OAuth 2.0 resource servers and their custom scopes (`<identifier>/<scope>`), and their handlers.
-
-`pool.extra["resource_servers"]` maps identifier -> list of scope names: the form `clients.py`
-checks AllowedOAuthScopes against. The full records live in `pool.extra["resource_server_records"]`.
-"""
+"""OAuth 2.0 resource servers and their custom scopes (`<identifier>/<scope>`), and their handlers
+(`pool.resource_servers`: identifier -> ResourceServerType in wire form, in creation order)."""
 
 from __future__ import annotations
 
@@ -26,8 +23,7 @@ MAX_SERVERS = 25  # per pool (quota)
 
 def resource_server_records(pool: UserPool) -> dict[str, dict[str, Any]]:
     """identifier -> ResourceServerType (wire form), in creation order."""
-    records: dict[str, dict[str, Any]] = pool.extra.setdefault("resource_server_records", {})
-    return records
+    return pool.resource_servers
 
 
 def custom_scopes(pool: UserPool) -> set[str]:
@@ -58,8 +54,6 @@ def _store(pool: UserPool, identifier: str, name: str, scopes: list[dict[str, st
         "Name": name,
         "Scopes": scopes,
     }
-    # The view clients.py reads: identifier -> scope names.
-    pool.extra.setdefault("resource_servers", {})[identifier] = [s["ScopeName"] for s in scopes]
 
 
 def _require(pool: UserPool, identifier: str) -> dict[str, Any]:
@@ -110,7 +104,6 @@ def delete_resource_server(backend: Backend, request: dict[str, Any]) -> dict[st
     identifier = request["Identifier"]
     _require(pool, identifier)
     del resource_server_records(pool)[identifier]
-    pool.extra.get("resource_servers", {}).pop(identifier, None)
     return {}
 
 

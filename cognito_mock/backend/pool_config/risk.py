@@ -45,8 +45,7 @@ def require_threat_protection(pool: UserPool) -> None:
 
 
 def _store(pool: UserPool) -> dict[str, dict[str, Any]]:
-    store: dict[str, dict[str, Any]] = pool.extra.setdefault("risk_configuration", {})
-    return store
+    return pool.risk_configuration
 
 
 def _check_ranges(exceptions: dict[str, Any]) -> None:

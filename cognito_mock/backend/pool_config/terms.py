@@ -39,8 +39,7 @@ class Terms:
 
 
 def _store(pool: UserPool) -> dict[str, Terms]:
-    store: dict[str, Terms] = pool.extra.setdefault("terms", {})
-    return store
+    return pool.terms
 
 
 def terms_for_client(pool: UserPool, client_id: str) -> list[Terms]:

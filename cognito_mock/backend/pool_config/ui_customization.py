@@ -50,14 +50,13 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 def _store(pool: UserPool) -> dict[str, dict[str, Any]]:
     """ClientId (or ALL) -> the stored customization."""
-    store: dict[str, dict[str, Any]] = pool.extra.setdefault("ui_customization", {})
-    return store
+    return pool.ui_customization
 
 
 def _has_domain(pool: UserPool) -> bool:
     # The domains concern keeps the pool's prefix or custom domain under extra["domain"] (the
     # value DescribeUserPool reports) and extra["custom_domain"].
-    return bool(pool.extra.get("domain") or pool.extra.get("custom_domain"))
+    return bool(pool.domain or pool.custom_domain)
 
 
 def _check_css(css: str) -> None:

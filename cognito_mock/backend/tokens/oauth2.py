@@ -17,8 +17,10 @@ from cognito_mock.backend.pool_config.clients import (
     client_by_id,
     token_validity_seconds,
 )
-from cognito_mock.backend.tokens.issue import authenticate_access_token, issuer, pool_keys
+from cognito_mock.backend.pool_config.resource_servers import custom_scopes
 from cognito_mock.backend.tokens.operations import get_tokens_from_refresh_token, revoke_token
+from cognito_mock.backend.tokens.store import issuer, pool_keys
+from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import (
     InvalidParameterException,
     NotAuthorizedException,
@@ -144,11 +146,7 @@ def _oauth_enabled(client: AppClient, flow: str | None = None) -> bool:
 
 def _custom_scopes(pool: UserPool, client: AppClient) -> list[str]:
     """The client's allowed scopes that are resource-server scopes still defined in the pool."""
-    defined = {
-        f"{server}/{name}"
-        for server, names in pool.extra.get("resource_servers", {}).items()
-        for name in names
-    }
+    defined = custom_scopes(pool)
     allowed = client.settings.get("AllowedOAuthScopes") or []
     return [s for s in allowed if s not in _STANDARD_SCOPES and s in defined]
 

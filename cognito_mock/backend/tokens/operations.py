@@ -14,14 +14,12 @@ from cognito_mock.backend.kernel.records import AppClient
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.clients import client_by_id, hides_user_existence
-from cognito_mock.backend.tokens.issue import (
+from cognito_mock.backend.tokens.issue import issue_tokens
+from cognito_mock.backend.tokens.store import signing_certificate, token_store
+from cognito_mock.backend.tokens.verify import (
     authenticate_access_token,
-    issue_tokens,
     refresh_record,
-    revoke_all_tokens,
     revoke_refresh_token,
-    signing_certificate,
-    token_store,
 )
 from cognito_mock.errors import (
     NotAuthorizedException,
@@ -70,17 +68,17 @@ def revoke_token(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
 @operation("GlobalSignOut")
 def global_sign_out(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     try:
-        pool, user, _ = authenticate_access_token(backend, request["AccessToken"])
+        _pool, user, _ = authenticate_access_token(backend, request["AccessToken"])
     except UserNotFoundException as error:  # not declared for GlobalSignOut
         raise NotAuthorizedException(error.message) from None
-    revoke_all_tokens(backend, pool, user)
+    user.revoke_tokens()
     return {}
 
 
 @operation("AdminUserGlobalSignOut")
 def admin_user_global_sign_out(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool = backend.pool(request["UserPoolId"])
-    revoke_all_tokens(backend, pool, require_user(pool, request["Username"]))
+    require_user(pool, request["Username"]).revoke_tokens()
     return {}
 
 

@@ -11,14 +11,14 @@ from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.clients import require_client
-from cognito_mock.backend.tokens.issue import (
+from cognito_mock.backend.tokens.store import (
     Origin,
     access_origin,
-    authenticate_access_token,
     revoke_session,
     sessions_of,
     token_store,
 )
+from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import (
     FeatureUnavailableInTierException,
     InvalidParameterException,
@@ -55,12 +55,12 @@ def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
     A factor is configured when the user can use it: PASSWORD with a password set; EMAIL_OTP /
     SMS_OTP as a first factor the pool allows with the verified email / phone, or as an activated
     MFA method; SOFTWARE_TOKEN as activated TOTP MFA; WEB_AUTHN with a registered passkey (kept by
-    the WebAuthn concern in `user.extra["webauthn_credentials"]`).
+    the WebAuthn concern in `user.passkeys`).
     """
     result: dict[str, Any] = {"Username": user.username}
-    if user.mfa.get("preferred"):
-        result["PreferredMfaSetting"] = user.mfa["preferred"]
-    enabled = list(user.mfa.get("enabled") or [])
+    if user.mfa.preferred:
+        result["PreferredMfaSetting"] = user.mfa.preferred
+    enabled = list(user.mfa.enabled)
     if enabled:
         result["UserMFASettingList"] = enabled
     policy = (pool.settings.get("Policies") or {}).get("SignInPolicy") or {}
@@ -71,7 +71,7 @@ def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
     for factor, flag in _OTP_TARGETS.items():
         if factor in first and user.attributes.get(flag) == "true":
             factors.add(factor)
-    if user.extra.get("webauthn_credentials"):
+    if user._passkeys is not None and user.passkeys.credentials:
         factors.add("WEB_AUTHN")
     result["ConfiguredUserAuthFactors"] = [f for f in _FACTOR_ORDER if f in factors]
     return result
@@ -216,8 +216,7 @@ def get_user_pool_session_configuration(
 
 def _sso_settings(pool: UserPool) -> dict[str, int]:
     """Client id -> SSO MaxValidityMinutes; kept (dormant) while tracking is off."""
-    settings: dict[str, int] = pool.extra.setdefault("client_sso_sessions", {})
-    return settings
+    return pool.sso_settings
 
 
 def sso_validity_minutes(pool: UserPool, client_id: str) -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.crypto import keys
-from cognito_mock.backend.tokens.issue import authenticate_access_token, revoke_all_tokens
+from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import NotAuthorizedException, UserNotFoundException
 
 PASSWORD = "Correct-Horse-9"
@@ -94,7 +94,7 @@ def test_validity_follows_the_client(make_client, make_user, sign_in):
 
 
 def test_issuer_base_override(mock, pool_id, app, make_user, sign_in):
-    mock.backend().shared["issuer_base"] = "http://localhost:9229"
+    mock.backend().services.issuer_base = "http://localhost:9229"
     make_user()
     assert claims(sign_in(app)["IdToken"])["iss"] == f"http://localhost:9229/{pool_id}"
     assert mock.issuer(pool_id) == f"http://localhost:9229/{pool_id}"
@@ -322,7 +322,7 @@ def test_authenticate_access_token(mock, client, pool_id, app, make_user, sign_i
     other.jwks(other_pool)
     with pytest.raises(NotAuthorizedException, match=r"^Invalid Access Token$"):
         authenticate_access_token(other.backend(), result["AccessToken"])
-    revoke_all_tokens(backend, pool, user)
+    user.revoke_tokens()
     with pytest.raises(NotAuthorizedException, match=r"^Access Token has been revoked$"):
         authenticate_access_token(backend, result["AccessToken"])
     fresh = sign_in(app)["AccessToken"]

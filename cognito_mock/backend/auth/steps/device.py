@@ -46,16 +46,13 @@ from cognito_mock.errors import (
 
 __all__: list[str] = []
 
-# As for PASSWORD_VERIFIER: "within a few seconds" per the docs, generous for slow clients.
-_INDEX = "device_challenges"
-
 
 # pycognito answers both device challenges without the Session they came with; the service
 # evidently finds the sign-in anyway, so the open challenge is also found by who answers it.
 def _remember(
     pool: UserPool, client: AppClient, name: str, user: User, key: str, token: str
 ) -> None:
-    pool.extra.setdefault(_INDEX, {})[(client.client_id, name, user.username, key)] = token
+    pool.device_challenges[(client.client_id, name, user.username, key)] = token
 
 
 def _recall(
@@ -63,12 +60,12 @@ def _recall(
 ) -> str | None:
     if user is None:
         return None
-    found = pool.extra.get(_INDEX, {}).get((client.client_id, name, user.username, key))
+    found = pool.device_challenges.get((client.client_id, name, user.username, key))
     return str(found) if found else None
 
 
 def _forget(pool: UserPool, client: AppClient, name: str, user: User, key: str) -> None:
-    pool.extra.get(_INDEX, {}).pop((client.client_id, name, user.username, key), None)
+    pool.device_challenges.pop((client.client_id, name, user.username, key), None)
 
 
 @sign_in_step(20, "device")

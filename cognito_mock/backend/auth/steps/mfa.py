@@ -15,15 +15,10 @@ from cognito_mock.backend.auth.pipeline import (
     require_params,
     sign_in_step,
 )
+from cognito_mock.backend.crypto.totp import totp_match
 from cognito_mock.backend.directory.users import find_user
-from cognito_mock.backend.factors.mfa import (
-    SETUP_VERIFIED,
-    enable_factor,
-    pool_factors,
-    totp_match,
-    totp_secret,
-    usable_factors,
-)
+from cognito_mock.backend.factors.mfa import enable_factor, totp_secret, usable_factors
+from cognito_mock.backend.factors.software_tokens import SETUP_VERIFIED
 from cognito_mock.backend.hooks.messages import outbox_of, send_code
 from cognito_mock.backend.kernel.challenge_sessions import (
     SESSION_INVALID,
@@ -33,6 +28,7 @@ from cognito_mock.backend.kernel.challenge_sessions import (
 )
 from cognito_mock.backend.kernel.outbox import Message, mask_destination
 from cognito_mock.backend.kernel.records import User
+from cognito_mock.backend.pool_config.mfa_config import pool_factors
 from cognito_mock.errors import (
     CodeMismatchException,
     ExpiredCodeException,
@@ -74,7 +70,7 @@ def _open(sign_in: SignIn, name: str, parameters: dict[str, str], **extra: Any) 
 def _send_email(sign_in: SignIn, code: str, operation: str) -> str:
     """The EMAIL_OTP message, from the pool's EmailMfaConfiguration template; returns the mask."""
     pool, user = sign_in.pool, sign_in.user
-    template = (pool.extra.get("mfa_config") or {}).get("email") or {}
+    template = (pool.mfa_config or {}).get("email") or {}
     to = user.attributes["email"]
     outbox_of(sign_in.backend).append(
         Message(
@@ -93,8 +89,8 @@ def _factor_challenge(sign_in: SignIn, factor: str, operation: str) -> dict[str,
     user = sign_in.user
     parameters = {"USER_ID_FOR_SRP": user.username}
     if factor == "SOFTWARE_TOKEN_MFA":
-        if user.mfa.get("totp_name"):
-            parameters["FRIENDLY_DEVICE_NAME"] = str(user.mfa["totp_name"])
+        if user.mfa.totp_name:
+            parameters["FRIENDLY_DEVICE_NAME"] = user.mfa.totp_name
         return _open(sign_in, factor, parameters)
     backend = sign_in.backend
     code = backend.ids.digits(6)
@@ -135,7 +131,7 @@ def _mfa(sign_in: SignIn) -> dict[str, Any] | None:
             "MFA_SETUP",
             {"MFAS_CAN_SETUP": _compact(pool_factors(pool)), "USER_ID_FOR_SRP": user.username},
         )
-    preferred = user.mfa.get("preferred")
+    preferred = user.mfa.preferred
     if preferred in factors:
         return _factor_challenge(sign_in, str(preferred), "InitiateAuth")
     if len(factors) == 1:
@@ -176,11 +172,11 @@ def _check_totp(answer: Answer, user: User, code: str) -> None:
     steps = totp_match(secret, code, answer.backend.clock.now()) if secret else []
     if not steps:
         raise CodeMismatchException(MISMATCH)
-    last = int(user.mfa.get("totp_last_step", -1))
+    last = user.mfa.totp_last_step if user.mfa.totp_last_step is not None else -1
     fresh = [step for step in steps if step > last]
     if not fresh:
         raise ExpiredCodeException(REUSED)
-    user.mfa["totp_last_step"] = max(fresh)
+    user.mfa.totp_last_step = max(fresh)
 
 
 @challenge("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")

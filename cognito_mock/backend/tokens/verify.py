@@ -1,0 +1,108 @@
+"""Checking tokens at use time: access tokens (signature, expiry, revocation, scope, the user
+they were issued to) and refresh tokens (client, rotation, expiry, revocation)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from typing import Any
+
+from cognito_mock.backend.crypto import jwt
+from cognito_mock.backend.kernel.records import AppClient, User, UserPool
+from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.tokens.issue import ADMIN_SCOPE
+from cognito_mock.backend.tokens.store import RefreshRecord, pool_keys, revoked, token_store
+from cognito_mock.errors import NotAuthorizedException, UserNotFoundException
+
+__all__ = [
+    "INVALID_ACCESS",
+    "INVALID_REFRESH",
+    "authenticate_access_token",
+    "refresh_record",
+    "revoke_refresh_token",
+]
+
+INVALID_ACCESS = "Invalid Access Token"
+INVALID_REFRESH = "Invalid Refresh Token"
+
+
+def _unverified_kid(token: str) -> str | None:
+    head = token.split(".", 1)[0] if isinstance(token, str) else ""
+    if not head or len(head) > 1024:
+        return None
+    try:
+        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except (ValueError, binascii.Error, RecursionError):
+        return None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) else None
+
+
+def authenticate_access_token(
+    backend: Backend, token: str
+) -> tuple[UserPool, User, dict[str, Any]]:
+    """The pool, user and claims of a live access token this mock issued, else the service's
+    NotAuthorizedException (invalid, expired, revoked, missing scope) or UserNotFoundException
+    (the user was deleted). Callers whose operation lacks UserNotFoundException translate it."""
+    owner = backend.services.kid_index.get(_unverified_kid(token) or "")
+    if owner is None or owner[:2] != (backend.account_id, backend.region) or owner[3] != "access":
+        raise NotAuthorizedException(INVALID_ACCESS)
+    pool = backend.pools.get(owner[2])
+    if pool is None:
+        raise NotAuthorizedException(INVALID_ACCESS)
+    access_key = pool_keys(backend, pool)[1]
+    claims = jwt.decode_verified(token, {access_key.kid: access_key})
+    if claims is None or claims.get("token_use") != "access":
+        raise NotAuthorizedException(INVALID_ACCESS)
+    # Keys are shared across mocks by slot, so a signature alone does not prove we issued it.
+    origin = token_store(pool).access.get(str(claims.get("jti")))
+    if origin is None:
+        raise NotAuthorizedException(INVALID_ACCESS)
+    if float(claims.get("exp", 0)) <= backend.clock.now():
+        raise NotAuthorizedException("Access Token has expired")
+    user = pool.users.by_sub.get(origin.sub)
+    if user is None:
+        raise UserNotFoundException("User does not exist.")
+    if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+        raise NotAuthorizedException("Access Token does not have required scopes")
+    if revoked(origin, user):
+        raise NotAuthorizedException("Access Token has been revoked")
+    return pool, user, claims
+
+
+def refresh_record(
+    backend: Backend, pool: UserPool, client: AppClient, token: str
+) -> tuple[RefreshRecord, User]:
+    """The live refresh record for `token` issued to `client`, and its user.
+
+    NotAuthorizedException `Invalid Refresh Token` (unknown, other client, retired by rotation),
+    `Refresh Token has expired`, `Refresh Token has been revoked`, `User is disabled.`;
+    UserNotFoundException `User does not exist.` when the user was deleted.
+    """
+    record = token_store(pool).refresh.get(token)
+    if record is None or not hmac.compare_digest(record.client_id, client.client_id):
+        raise NotAuthorizedException(INVALID_REFRESH)
+    now = backend.clock.now()
+    if record.retired_at is not None and now >= record.retired_at:
+        raise NotAuthorizedException(INVALID_REFRESH)
+    if now >= record.expires:
+        raise NotAuthorizedException("Refresh Token has expired")
+    user = pool.users.by_sub.get(record.origin.sub)
+    if user is None:
+        raise UserNotFoundException("User does not exist.")
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if record.revoked or revoked(record.origin, user):
+        raise NotAuthorizedException("Refresh Token has been revoked")
+    return record, user
+
+
+# ----------------------------------------------------------------------------- revocation
+
+
+def revoke_refresh_token(record: RefreshRecord) -> None:
+    """RevokeToken: this refresh token and every access token of its origin stop working."""
+    record.revoked = True
+    record.origin.revoked = True
