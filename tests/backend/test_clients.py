@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.pool_config import clients as clients_module
-from cognito_mock.backend.pool_config.clients import (
+from cognito_mock.backend.pool_config.client_rules import (
     allowed_flows,
     client_by_id,
     hides_user_existence,

@@ -15,7 +15,7 @@ from cognito_mock.backend.kernel.codes import consume_code, issue_code
 from cognito_mock.backend.kernel.records import UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import hides_user_existence
+from cognito_mock.backend.pool_config.client_rules import hides_user_existence
 from cognito_mock.errors import (
     CodeMismatchException,
     InvalidParameterException,

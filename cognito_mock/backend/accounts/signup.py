@@ -5,7 +5,6 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from cognito_mock.backend.crypto.secret_hash import check_secret_hash
 from cognito_mock.backend.directory.passwords import check_password, set_password
 from cognito_mock.backend.directory.users import (
     claim_aliases,
@@ -27,7 +26,11 @@ from cognito_mock.backend.kernel.outbox import code_delivery
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import client_by_id, hides_user_existence
+from cognito_mock.backend.pool_config.client_rules import (
+    check_secret_hash,
+    client_by_id,
+    hides_user_existence,
+)
 from cognito_mock.errors import (
     CodeMismatchException,
     InvalidParameterException,

@@ -35,7 +35,7 @@ from cognito_mock.backend.kernel.challenge_sessions import (
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import client_by_id, require_client
+from cognito_mock.backend.pool_config.client_rules import client_by_id, require_client
 from cognito_mock.errors import (
     InvalidParameterException,
     NotAuthorizedException,

@@ -31,7 +31,7 @@ from cognito_mock.backend.kernel.challenge_sessions import (
 )
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import hides_user_existence
+from cognito_mock.backend.pool_config.client_rules import hides_user_existence
 from cognito_mock.errors import (
     InvalidLambdaResponseException,
     InvalidParameterException,

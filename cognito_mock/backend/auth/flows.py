@@ -6,7 +6,6 @@ from typing import Any
 
 from cognito_mock.backend.auth.pipeline import (
     INCORRECT,
-    check_flow,
     check_hash,
     check_password,
     check_state,
@@ -24,10 +23,12 @@ from cognito_mock.backend.kernel.challenge_sessions import open_session, start_s
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import (
+from cognito_mock.backend.pool_config.client_rules import (
+    check_flow,
     client_by_id,
     hides_user_existence,
     require_client,
+    rotation_enabled,
 )
 from cognito_mock.backend.tokens.issue import issue_tokens
 from cognito_mock.backend.tokens.verify import refresh_record
@@ -40,7 +41,6 @@ from cognito_mock.errors import (
 __all__ = [
     "available_challenges",
     "password_sign_in",
-    "rotation_enabled",
     "srp_challenge",
 ]
 
@@ -57,11 +57,6 @@ ROTATION_REFUSED = (
     "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken to refresh "
     "tokens."
 )
-
-
-def rotation_enabled(client: AppClient) -> bool:
-    rotation = client.settings.get("RefreshTokenRotation") or {}
-    return rotation.get("Feature") == "ENABLED"
 
 
 def available_challenges(pool: UserPool) -> list[str]:

@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_mock.backend.crypto import srp
-from cognito_mock.backend.crypto.secret_hash import check_secret_hash
 from cognito_mock.backend.directory.passwords import temporary_password_expired
 from cognito_mock.backend.directory.users import find_user
 from cognito_mock.backend.hooks.triggers import post_authentication
 from cognito_mock.backend.kernel.challenge_sessions import open_session
 from cognito_mock.backend.kernel.records import AppClient, SrpVerifier, User, UserPool
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import allowed_flows, hides_user_existence
+from cognito_mock.backend.pool_config.client_rules import (
+    check_secret_hash,
+    hides_user_existence,
+)
 from cognito_mock.backend.tokens.issue import issue_tokens
 from cognito_mock.errors import (
     InvalidParameterException,
@@ -33,7 +35,6 @@ __all__ = [
     "INCORRECT",
     "SignIn",
     "SignInStep",
-    "check_flow",
     "check_hash",
     "check_password",
     "check_state",
@@ -50,17 +51,6 @@ __all__ = [
 
 INCORRECT = "Incorrect username or password."
 LOCKED = "Password attempts exceeded"
-# Flow -> the ALLOW_* permission it needs.
-_PERMISSION = {
-    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
-    "ADMIN_USER_PASSWORD_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "USER_SRP_AUTH": "ALLOW_USER_SRP_AUTH",
-    "REFRESH_TOKEN_AUTH": "ALLOW_REFRESH_TOKEN_AUTH",
-    "REFRESH_TOKEN": "ALLOW_REFRESH_TOKEN_AUTH",
-    "CUSTOM_AUTH": "ALLOW_CUSTOM_AUTH",
-    "USER_AUTH": "ALLOW_USER_AUTH",
-}
 # Lockout (fact sheet section 10): from the 5th failure, 2^(n-5) s, capped; 15 quiet minutes reset.
 _FREE_FAILURES = 5
 _MAX_LOCK = 900.0
@@ -72,17 +62,6 @@ def require_params(params: dict[str, str], *names: str) -> None:
     for name in names:
         if not params.get(name):
             raise InvalidParameterException(f"Missing required parameter {name}")
-
-
-def check_flow(client: AppClient, flow: str, *, admin: bool) -> None:
-    if _PERMISSION[flow] in allowed_flows(client):
-        return
-    if admin:
-        raise InvalidParameterException("Auth flow not enabled for this client")
-    if flow == "CUSTOM_AUTH":
-        raise InvalidParameterException("CUSTOM_AUTH is not enabled for the client.")
-    name = "REFRESH_TOKEN_AUTH" if flow == "REFRESH_TOKEN" else flow
-    raise InvalidParameterException(f"{name} flow not enabled for this client")
 
 
 def check_hash(

@@ -15,7 +15,7 @@ from cognito_mock.backend.kernel.paging import page_after
 from cognito_mock.backend.kernel.records import UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import require_client
+from cognito_mock.backend.pool_config.client_rules import require_client
 from cognito_mock.errors import (
     CachedCIMDURLDoesNotExistException,
     InvalidParameterException,

@@ -10,6 +10,14 @@ from cognito_mock.backend.kernel.paging import page_after
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.pool_config.client_rules import (
+    LEGACY_FLOWS,
+    UNIT_SECONDS,
+    VALIDITY,
+    client_index,
+    require_client,
+    validity_seconds,
+)
 from cognito_mock.backend.pool_config.resource_servers import custom_scopes
 from cognito_mock.errors import (
     FeatureUnavailableInTierException,
@@ -20,14 +28,7 @@ from cognito_mock.errors import (
     ScopeDoesNotExistException,
 )
 
-__all__ = [
-    "allowed_flows",
-    "client_by_id",
-    "client_view",
-    "hides_user_existence",
-    "require_client",
-    "token_validity_seconds",
-]
+__all__ = ["client_view"]
 
 # UserPoolClientType settings in the order the service lists them. Update replaces all of them:
 # whatever the request omits returns to its default (the service's documented behaviour).
@@ -54,95 +55,13 @@ _DEFAULTS: dict[str, Any] = {
     "AuthSessionValidity": 3,
 }
 
-_DEFAULT_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
-_LEGACY_FLOWS = {
-    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
-}
 _STANDARD_SCOPES = frozenset(
     {"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
 )
 _OIDC_SCOPES = ("phone", "email", "profile")  # these need `openid` beside them
 _UNWRITABLE = frozenset({"sub", "email_verified", "phone_number_verified"})
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-# token -> (value member, default unit, default seconds, effective range in seconds)
-_VALIDITY = {
-    "access": ("AccessTokenValidity", "AccessToken", "hours", 3600, (300, 86400)),
-    "id": ("IdTokenValidity", "IdToken", "hours", 3600, (300, 86400)),
-    "refresh": ("RefreshTokenValidity", "RefreshToken", "days", 30 * 86400, (3600, 3650 * 86400)),
-}
 _MAX_SECRETS = 2
-
-
-# ----------------------------------------------------------------------------- lookups for others
-
-
-def _index(backend: Backend) -> dict[str, str]:
-    """Mock-wide client id -> pool id, so self-service calls (ClientId only) find the pool in O(1)."""
-    return backend.services.client_index
-
-
-def _not_found(client_id: str) -> ResourceNotFoundException:
-    return ResourceNotFoundException(f"User pool client {client_id} does not exist.")
-
-
-def require_client(backend: Backend, pool_id: str, client_id: str) -> AppClient:
-    """The pool's client; ResourceNotFoundException for an unknown pool or a client of another pool."""
-    client = backend.pool(pool_id).clients.get(client_id)
-    if client is None:
-        raise _not_found(client_id)
-    return client
-
-
-def client_by_id(backend: Backend, client_id: str) -> tuple[UserPool, AppClient]:
-    """The pool holding `client_id` and the client, or the service's ResourceNotFoundException."""
-    pool = backend.pools.get(_index(backend).get(client_id, ""))
-    if pool is not None and client_id in pool.clients:
-        return pool, pool.clients[client_id]
-    # The index misses (or is stale) only for unknown ids, deleted pools, another account/region's
-    # client or restored state: scan the pools (not users) and repair it, so a restored snapshot
-    # never hides a client. A miss is never dropped from the mock-wide index: it may be another
-    # backend's client.
-    for pool in backend.pools.values():
-        if client_id in pool.clients:
-            _index(backend)[client_id] = pool.id
-            return pool, pool.clients[client_id]
-    raise _not_found(client_id)
-
-
-def allowed_flows(client: AppClient) -> set[str]:
-    """The client's auth flows as ALLOW_* names, defaults applied and legacy names translated.
-
-    Legacy clients always allowed SRP, refresh and custom auth; CUSTOM_AUTH_FLOW_ONLY took away
-    the password flows (SRP included), leaving custom auth and refresh.
-    """
-    flows = client.settings.get("ExplicitAuthFlows") or list(_DEFAULT_FLOWS)
-    if not any(f in _LEGACY_FLOWS for f in flows):
-        return set(flows)
-    if "CUSTOM_AUTH_FLOW_ONLY" in flows:
-        return {"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
-    return set(_DEFAULT_FLOWS) | {_LEGACY_FLOWS[f] for f in flows}
-
-
-def hides_user_existence(client: AppClient) -> bool:
-    """PreventUserExistenceErrors is ENABLED (absent means the API default, LEGACY)."""
-    return client.settings.get("PreventUserExistenceErrors") == "ENABLED"
-
-
-def _seconds(settings: dict[str, Any], token: str) -> int:
-    member, unit_key, default_unit, default, _ = _VALIDITY[token]
-    value = settings.get(member)
-    if not value:
-        return default
-    unit = settings.get("TokenValidityUnits", {}).get(unit_key, default_unit)
-    return int(value) * _UNIT_SECONDS[unit]
-
-
-def token_validity_seconds(client: AppClient) -> dict[str, int]:
-    """{"access": s, "id": s, "refresh": s}: how long tokens this client issues stay valid."""
-    return {token: _seconds(client.settings, token) for token in _VALIDITY}
 
 
 # ----------------------------------------------------------------------------- settings checks
@@ -179,13 +98,13 @@ def _check_attribute_lists(pool: UserPool, settings: dict[str, Any], verb: str) 
 
 
 def _check_validity(settings: dict[str, Any]) -> None:
-    for token, (member, _, _, _, (low, high)) in _VALIDITY.items():
-        if settings.get(member) and not low <= _seconds(settings, token) <= high:
+    for token, (member, _, _, _, (low, high)) in VALIDITY.items():
+        if settings.get(member) and not low <= validity_seconds(settings, token) <= high:
             raise InvalidParameterException("Invalid range for token validity.")
 
 
 def _check_flows(pool: UserPool, flows: list[str]) -> None:
-    legacy = [f for f in flows if f in _LEGACY_FLOWS]
+    legacy = [f for f in flows if f in LEGACY_FLOWS]
     if legacy and len(legacy) != len(flows):
         raise InvalidParameterException(
             "ExplicitAuthFlows cannot combine the legacy values ADMIN_NO_SRP_AUTH, "
@@ -256,7 +175,7 @@ def _settings(
     if settings["RefreshTokenValidity"] == 0:
         # 0 means "the default, 30 days", written in whatever unit the request chose.
         unit = settings["TokenValidityUnits"].get("RefreshToken", "days")
-        settings["RefreshTokenValidity"] = 30 * 86400 // _UNIT_SECONDS[unit]
+        settings["RefreshTokenValidity"] = 30 * 86400 // UNIT_SECONDS[unit]
     _check_validity(settings)
     _check_attribute_lists(pool, settings, verb)
     _check_flows(pool, settings.get("ExplicitAuthFlows", []))
@@ -320,7 +239,7 @@ def create_user_pool_client(backend: Backend, request: dict[str, Any]) -> dict[s
         )
     has_secret = bool(request.get("GenerateSecret")) or given_secret is not None
     settings = _settings(pool, request, has_secret, "creating")
-    index = _index(backend)
+    index = client_index(backend)
     client_id = backend.ids.client_id()
     while client_id in index:
         client_id = backend.ids.client_id()
@@ -358,7 +277,7 @@ def delete_user_pool_client(backend: Backend, request: dict[str, Any]) -> dict[s
     pool = backend.pool(request["UserPoolId"])
     client = require_client(backend, pool.id, request["ClientId"])
     del pool.clients[client.client_id]
-    _index(backend).pop(client.client_id, None)
+    client_index(backend).pop(client.client_id, None)
     return {}
 
 

@@ -10,7 +10,7 @@ from cognito_mock.backend.directory.identity_links import identities_claim
 from cognito_mock.backend.hooks.pre_token import customize_claims
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import token_validity_seconds
+from cognito_mock.backend.pool_config.client_rules import token_validity_seconds
 from cognito_mock.backend.tokens.store import (
     Origin,
     RefreshRecord,

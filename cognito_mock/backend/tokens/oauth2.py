@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote
 from cognito_mock.backend.crypto import jwt
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import (
+from cognito_mock.backend.pool_config.client_rules import (
     allowed_flows,
     client_by_id,
     token_validity_seconds,

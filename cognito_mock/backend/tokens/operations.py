@@ -6,14 +6,17 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from cognito_mock.backend.auth.flows import rotation_enabled
-from cognito_mock.backend.auth.pipeline import check_flow
 from cognito_mock.backend.directory.users import require_user
 from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.records import AppClient
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.clients import client_by_id, hides_user_existence
+from cognito_mock.backend.pool_config.client_rules import (
+    check_flow,
+    client_by_id,
+    hides_user_existence,
+    rotation_enabled,
+)
 from cognito_mock.backend.tokens.issue import issue_tokens
 from cognito_mock.backend.tokens.store import signing_certificate, token_store
 from cognito_mock.backend.tokens.verify import (
