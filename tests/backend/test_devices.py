@@ -364,14 +364,13 @@ def test_unknown_or_forgotten_device_key_is_a_missing_device(client, world):
 
 
 def test_remembered_device_stands_in_for_mfa(client, world, clock, monkeypatch):
-    """A stand-in MFA step (30) challenges every sign-in not already past "mfa"."""
+    """A stand-in MFA step challenges every sign-in not already past "mfa"."""
     device = register(client, world)
 
     def fake_mfa(sign_in: signin.SignIn) -> dict[str, Any]:
         return sign_in.challenge("SOFTWARE_TOKEN_MFA", {})
 
-    steps = [s for s in signin._STEPS if s[1] != "mfa"] + [(30, "mfa", fake_mfa)]
-    monkeypatch.setattr(signin, "_STEPS", sorted(steps, key=lambda s: s[0]))
+    monkeypatch.setitem(signin._STEPS, "mfa", fake_mfa)
     assert sign_in(client, world)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"  # a new device
     challenge = device_challenge(client, world, device)
     result = answer(client, world, challenge, device_proof(client, clock, world, device, challenge))

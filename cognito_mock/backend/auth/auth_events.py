@@ -61,7 +61,7 @@ def record_auth_event(
     return event
 
 
-@sign_in_step(95, "auth_event")
+@sign_in_step("auth_event")
 def _record_sign_in(sign_in: SignIn) -> dict[str, Any] | None:
     """A sign-in that reached its tokens is a passed SignIn event."""
     record_auth_event(

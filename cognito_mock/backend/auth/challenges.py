@@ -3,20 +3,21 @@ NEW_PASSWORD_REQUIRED and SELECT_CHALLENGE; other concerns add challenges via `c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from cognito_mock.backend.auth.flows import available_challenges, password_sign_in, srp_challenge
-from cognito_mock.backend.auth.pipeline import (
+from cognito_mock.backend.auth.first_factor import (
     INCORRECT,
+    available_challenges,
     check_hash,
     check_lockout,
     check_state,
-    finish_sign_in,
+    password_sign_in,
     record_failure,
     record_success,
     require_params,
+    srp_challenge,
 )
+from cognito_mock.backend.auth.pipeline import Answer, challenge, challenge_handler, finish_sign_in
 from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.directory.attribute_updates import check_identifiers
 from cognito_mock.backend.directory.passwords import check_password, set_password
@@ -42,49 +43,7 @@ from cognito_mock.errors import (
     UserNotFoundException,
 )
 
-__all__ = ["Answer", "ChallengeHandler", "challenge"]
-
-# Accepted distance between TIMESTAMP and the server clock ("within a few seconds" per the docs;
-# generous so a slow client or a test's manual clock set near real time still passes).
-
-
-class Answer:
-    """One challenge response being handled: where it came from and what it carries."""
-
-    def __init__(
-        self,
-        backend: Backend,
-        pool: UserPool,
-        client: AppClient,
-        name: str,
-        responses: dict[str, str],
-        session: str | None,
-        admin: bool,
-    ) -> None:
-        self.backend = backend
-        self.pool = pool
-        self.client = client
-        self.name = name
-        self.responses = responses
-        self.session = session
-        self.admin = admin
-
-
-ChallengeHandler = Callable[[Answer], dict[str, Any]]
-_CHALLENGES: dict[str, ChallengeHandler] = {}
-
-
-def challenge(*names: str) -> Callable[[ChallengeHandler], ChallengeHandler]:
-    """Register the handler of one or more ChallengeNames (MFA, devices, ... add theirs)."""
-
-    def register(func: ChallengeHandler) -> ChallengeHandler:
-        for name in names:
-            if name in _CHALLENGES:
-                raise ValueError(f"challenge {name} already has a handler")
-            _CHALLENGES[name] = func
-        return func
-
-    return register
+__all__: list[str] = []
 
 
 def _session_user(answer: Answer, session: AuthSession) -> User:
@@ -235,7 +194,7 @@ def _respond(
     backend: Backend, pool: UserPool, client: AppClient, request: dict[str, Any], admin: bool
 ) -> dict[str, Any]:
     name = request["ChallengeName"]
-    handler = _CHALLENGES.get(name)
+    handler = challenge_handler(name)
     if handler is None:
         raise NotAuthorizedException(SESSION_INVALID)
     responses = dict(request.get("ChallengeResponses") or {})

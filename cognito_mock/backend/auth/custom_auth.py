@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.auth.challenges import Answer, challenge
-from cognito_mock.backend.auth.pipeline import (
+from cognito_mock.backend.auth.first_factor import (
     INCORRECT,
     check_hash,
     check_state,
-    finish_sign_in,
     require_params,
 )
+from cognito_mock.backend.auth.pipeline import Answer, challenge, finish_sign_in
 from cognito_mock.backend.directory.users import find_user
 from cognito_mock.backend.hooks.triggers import (
     INVALID_JSON,

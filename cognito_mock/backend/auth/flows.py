@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.auth.pipeline import (
-    INCORRECT,
+from cognito_mock.backend.auth.custom_auth import start_custom_auth
+from cognito_mock.backend.auth.first_factor import (
+    available_challenges,
     check_hash,
-    check_password,
     check_state,
-    finish_sign_in,
     lookup_user,
+    password_sign_in,
     require_params,
-    simulated_srp,
-    srp_verifier,
+    srp_challenge,
 )
-from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.directory.migration import migrate_user
 from cognito_mock.backend.factors.devices import check_refresh_device
-from cognito_mock.backend.hooks.triggers import pre_authentication, with_caller
-from cognito_mock.backend.kernel.challenge_sessions import open_session, start_srp
-from cognito_mock.backend.kernel.records import AppClient, User, UserPool
+from cognito_mock.backend.hooks.triggers import with_caller
+from cognito_mock.backend.kernel.challenge_sessions import open_session
+from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.client_rules import (
@@ -38,11 +36,7 @@ from cognito_mock.errors import (
     UserNotFoundException,
 )
 
-__all__ = [
-    "available_challenges",
-    "password_sign_in",
-    "srp_challenge",
-]
+__all__: list[str] = []
 
 _USER_FLOWS = frozenset(
     {"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "USER_PASSWORD_AUTH",
@@ -57,72 +51,6 @@ ROTATION_REFUSED = (
     "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken to refresh "
     "tokens."
 )
-
-
-def available_challenges(pool: UserPool) -> list[str]:
-    """USER_AUTH's first factors this mock can run: the pool's PASSWORD factor, both ways."""
-    policy = pool.settings.get("Policies", {}).get("SignInPolicy", {})
-    factors = policy.get("AllowedFirstAuthFactors") or ["PASSWORD"]
-    return ["PASSWORD", "PASSWORD_SRP"] if "PASSWORD" in factors else []
-
-
-def password_sign_in(
-    backend: Backend,
-    pool: UserPool,
-    client: AppClient,
-    user: User | None,
-    password: str,
-    params: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    # PreAuthentication runs before the password is checked: its rejection wins.
-    name = (params or {}).get("USERNAME", "")
-    pre_authentication(backend, pool, user, name, hidden=hides_user_existence(client))
-    if user is None:  # unknown user on a client that hides existence
-        raise NotAuthorizedException(INCORRECT)
-    check_password(backend, client, user, password)
-    return finish_sign_in(backend, pool, client, user, params=params)
-
-
-def srp_challenge(
-    backend: Backend,
-    pool: UserPool,
-    client: AppClient,
-    user: User | None,
-    username: str,
-    srp_a: str,
-    *,
-    with_session: bool,
-) -> dict[str, Any]:
-    """The PASSWORD_VERIFIER challenge; simulated (stable salt, unprovable) for `user` None."""
-    pre_authentication(backend, pool, user, username, hidden=hides_user_existence(client))
-    if user is not None:
-        check_state(client, user, password_ok=False)
-        salt, verifier = srp_verifier(pool, user)
-        name = user_id = user.username
-    else:
-        salt, user_id, verifier = simulated_srp(pool, username)
-        name = username
-    try:
-        challenge = srp.start_challenge(srp_a, verifier, backend.ids.token_bytes)
-    except ValueError:
-        raise InvalidParameterException("SRP_A is not a valid value.") from None
-    block = start_srp(backend, pool, client, challenge, user.username if user else "", user_id)
-    response: dict[str, Any] = {
-        "ChallengeName": "PASSWORD_VERIFIER",
-        "ChallengeParameters": {
-            "SALT": salt,
-            "SRP_B": challenge.srp_b_hex,
-            "SECRET_BLOCK": block,
-            "USERNAME": name,
-            "USER_ID_FOR_SRP": user_id,
-        },
-    }
-    if with_session:  # USER_SRP_AUTH answers without a Session; choice-based auth keeps one
-        response["Session"] = open_session(
-            backend, pool, client, "PASSWORD_VERIFIER", user.username if user else "",
-            secret_block=block,
-        )  # fmt: skip
-    return response
 
 
 def _refresh(
@@ -207,9 +135,7 @@ def _initiate(
         return _refresh(backend, pool, client, params, admin=admin)
     if flow == "USER_AUTH":
         return _user_auth(backend, pool, client, params, admin=admin)
-    # CUSTOM_AUTH: Define/Create/Verify triggers (custom_auth builds on this module).
-    from cognito_mock.backend.auth.custom_auth import start_custom_auth
-
+    # CUSTOM_AUTH: Define/Create/Verify triggers.
     return start_custom_auth(backend, pool, client, params, admin=admin)
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.auth.challenges import Answer, challenge
+from cognito_mock.backend.auth.first_factor import INCORRECT, check_hash, require_params
 from cognito_mock.backend.auth.pipeline import (
-    INCORRECT,
+    Answer,
     SignIn,
-    check_hash,
+    challenge,
     finish_sign_in,
-    require_params,
     sign_in_step,
 )
 from cognito_mock.backend.crypto import srp
@@ -68,7 +67,7 @@ def _forget(pool: UserPool, client: AppClient, name: str, user: User, key: str) 
     pool.device_challenges.pop((client.client_id, name, user.username, key), None)
 
 
-@sign_in_step(20, "device")
+@sign_in_step("device")
 def _device(sign_in: SignIn) -> dict[str, Any] | None:
     """With device tracking on: no DEVICE_KEY registers a new device (its metadata comes with the
     tokens); a confirmed device's key asks for DEVICE_SRP_AUTH; any other key is refused, and

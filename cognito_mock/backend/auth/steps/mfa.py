@@ -7,12 +7,12 @@ import hmac
 import json
 from typing import Any
 
-from cognito_mock.backend.auth.challenges import Answer, challenge
+from cognito_mock.backend.auth.first_factor import check_hash, require_params
 from cognito_mock.backend.auth.pipeline import (
+    Answer,
     SignIn,
-    check_hash,
+    challenge,
     finish_sign_in,
-    require_params,
     sign_in_step,
 )
 from cognito_mock.backend.crypto.totp import totp_match
@@ -108,7 +108,7 @@ def _factor_challenge(sign_in: SignIn, factor: str, operation: str) -> dict[str,
     )
 
 
-@sign_in_step(30, "mfa")
+@sign_in_step("mfa")
 def _mfa(sign_in: SignIn) -> dict[str, Any] | None:
     """MFA ON: every user; OPTIONAL: users with a factor turned on. One factor (or the preferred
     one) is challenged directly; several without a preference let the user choose; a user of an
