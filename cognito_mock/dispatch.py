@@ -13,7 +13,7 @@ from typing import Any
 from cognito_mock.backend import handlers as _handlers  # noqa: F401  (registers every handler)
 from cognito_mock.backend.kernel.registry import handler, registered
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.errors import CognitoMockError, OperationNotImplementedError, ServiceError
+from cognito_mock.errors import OperationNotImplementedError, ServiceError, UnknownOperationError
 from cognito_mock.shapes import index
 from cognito_mock.shapes import operation as operation_spec
 from cognito_mock.validation import validate_error, validate_request, validate_response
@@ -23,17 +23,6 @@ __all__ = ["FaultHook", "UnknownOperationError", "implemented", "invoke"]
 
 # Called before the handler with (operation, request); may raise a declared ServiceError or sleep.
 FaultHook = Callable[[str, dict[str, Any]], None]
-
-
-class UnknownOperationError(CognitoMockError, KeyError):
-    """The name is not an operation of the cognito-idp model."""
-
-    def __init__(self, operation: str) -> None:
-        super().__init__(operation)
-        self.operation = operation
-
-    def __str__(self) -> str:
-        return f"{self.operation!r} is not an operation of the cognito-idp model"
 
 
 def implemented() -> list[str]:

@@ -1,75 +1,30 @@
-"""Service errors (one class per model error shape, named by its AWS code) and the library's own errors."""
+"""Every error of the library: the service's errors (one class per model error, named by its AWS
+code, from `service_errors`) and the library's own errors, which derive from `CognitoMockError`.
+
+`OAuthError` and `WireError` are internal: they become HTTP answers and never reach a user.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+
+from cognito_mock.service_errors import *  # noqa: F403  (users import service errors from here)
+from cognito_mock.service_errors import __all__ as _service_errors
 
 __all__ = [
-    "AccessDeniedException",
-    "AliasExistsException",
-    "CachedCIMDURLDoesNotExistException",
-    "CodeDeliveryFailureException",
-    "CodeMismatchException",
     "CognitoMockError",
-    "ConcurrentModificationException",
     "ContractViolation",
-    "DeviceKeyExistsException",
-    "DuplicateProviderException",
-    "EnableSoftwareTokenMFAException",
-    "ExpiredCodeException",
-    "FeatureUnavailableInTierException",
-    "ForbiddenException",
-    "GroupExistsException",
-    "InternalErrorException",
-    "InternalServerException",
-    "InvalidEmailRoleAccessPolicyException",
-    "InvalidLambdaResponseException",
-    "InvalidOAuthFlowException",
-    "InvalidParameterException",
-    "InvalidPasswordException",
-    "InvalidSmsRoleAccessPolicyException",
-    "InvalidSmsRoleTrustRelationshipException",
-    "InvalidUserPoolConfigurationException",
-    "LimitExceededException",
-    "MFAMethodNotFoundException",
-    "ManagedLoginBrandingExistsException",
-    "NotAuthorizedException",
-    "OperationNotEnabledException",
+    "FaultConfigurationError",
+    "LambdaTimeout",
     "OperationNotImplementedError",
-    "PasswordHistoryPolicyViolationException",
-    "PasswordResetRequiredException",
-    "PreconditionNotMetException",
-    "RefreshTokenReuseException",
-    "ResourceNotFoundException",
-    "ScopeDoesNotExistException",
-    "ServiceError",
-    "ServiceQuotaExceededException",
-    "SoftwareTokenMFANotFoundException",
-    "TermsExistsException",
-    "TierChangeNotAllowedException",
-    "TooManyFailedAttemptsException",
-    "TooManyRequestsException",
-    "UnauthorizedException",
-    "UnexpectedLambdaException",
-    "UnsupportedIdentityProviderException",
-    "UnsupportedOperationException",
-    "UnsupportedTokenTypeException",
-    "UnsupportedUserStateException",
-    "UserImportInProgressException",
-    "UserLambdaValidationException",
-    "UserNotConfirmedException",
-    "UserNotFoundException",
-    "UserPoolAddOnNotEnabledException",
-    "UserPoolTaggingException",
-    "UsernameExistsException",
-    "WebAuthnChallengeNotFoundException",
-    "WebAuthnClientMismatchException",
-    "WebAuthnConfigurationMissingException",
-    "WebAuthnCredentialNotSupportedException",
-    "WebAuthnNotEnabledException",
-    "WebAuthnOriginNotAllowedException",
-    "WebAuthnRelyingPartyMismatchException",
-    "service_error_class",
+    "SeedError",
+    "StateFileError",
+    "TriggerNotRegisteredError",
+    "UnknownOperationError",
+    "OAUTH2_ENDPOINTS",
+    "OAuthError",
+    "WireError",
+    *_service_errors,
 ]
 
 
@@ -94,273 +49,71 @@ class ContractViolation(AssertionError):
         self.detail = detail
 
 
-class ServiceError(Exception):
-    """An error the real service would return; `code` is its AWS error code (the class name)."""
+class UnknownOperationError(CognitoMockError, KeyError):
+    """The name is not an operation of the cognito-idp model."""
 
-    status: int = 400
+    def __init__(self, operation: str) -> None:
+        super().__init__(operation)
+        self.operation = operation
 
-    def __init__(self, message: str = "", **fields: Any) -> None:
+    def __str__(self) -> str:
+        return f"{self.operation!r} is not an operation of the cognito-idp model"
+
+
+class TriggerNotRegisteredError(CognitoMockError, LookupError):
+    """A pool's LambdaConfig names a trigger but no Python callable answers for it."""
+
+
+class LambdaTimeout(Exception):
+    """Raise from a trigger to simulate a Lambda that could not run (timeout, throttling, no
+    permission): the caller gets UnexpectedLambdaException instead of the function's error."""
+
+
+class FaultConfigurationError(CognitoMockError, ValueError):
+    """A fault the real service could not produce (unknown operation, undeclared error, bad numbers)."""
+
+
+class StateFileError(CognitoMockError):
+    """The state file cannot be used (not ours, corrupt, or its journal does not replay)."""
+
+
+class SeedError(CognitoMockError):
+    """The seed file cannot be read or one of its declarations cannot be created."""
+
+
+class WireError(Exception):
+    """A request that never reaches an operation (bad target, bad JSON): the protocol's own errors."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
         super().__init__(message)
+        self.code = code
         self.message = message
-        self.fields = fields
-
-    @property
-    def code(self) -> str:
-        return type(self).__name__
-
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON 1.1 error body (`__type`, `message`, plus modelled members such as reasonCode)."""
-        return {"__type": self.code, "message": self.message, **self.fields}
-
-    def __repr__(self) -> str:
-        return f"{self.code}({self.message!r})"
-
-
-class AccessDeniedException(ServiceError):
-    pass
-
-
-class AliasExistsException(ServiceError):
-    pass
-
-
-class CachedCIMDURLDoesNotExistException(ServiceError):
-    pass
-
-
-class CodeDeliveryFailureException(ServiceError):
-    pass
-
-
-class CodeMismatchException(ServiceError):
-    pass
-
-
-class ConcurrentModificationException(ServiceError):
-    pass
-
-
-class DeviceKeyExistsException(ServiceError):
-    pass
-
-
-class DuplicateProviderException(ServiceError):
-    pass
-
-
-class EnableSoftwareTokenMFAException(ServiceError):
-    pass
-
-
-class ExpiredCodeException(ServiceError):
-    pass
-
-
-class FeatureUnavailableInTierException(ServiceError):
-    pass
-
-
-class ForbiddenException(ServiceError):
-    status = 403
-
-
-class GroupExistsException(ServiceError):
-    pass
-
-
-class InternalErrorException(ServiceError):
-    status = 500
-
-
-class InternalServerException(ServiceError):
-    status = 500
-
-
-class InvalidEmailRoleAccessPolicyException(ServiceError):
-    pass
-
-
-class InvalidLambdaResponseException(ServiceError):
-    pass
-
-
-class InvalidOAuthFlowException(ServiceError):
-    pass
-
-
-class InvalidParameterException(ServiceError):
-    pass
-
-
-class InvalidPasswordException(ServiceError):
-    pass
-
-
-class InvalidSmsRoleAccessPolicyException(ServiceError):
-    pass
-
-
-class InvalidSmsRoleTrustRelationshipException(ServiceError):
-    pass
-
-
-class InvalidUserPoolConfigurationException(ServiceError):
-    pass
-
-
-class LimitExceededException(ServiceError):
-    pass
-
-
-class MFAMethodNotFoundException(ServiceError):
-    pass
-
-
-class ManagedLoginBrandingExistsException(ServiceError):
-    pass
-
-
-class NotAuthorizedException(ServiceError):
-    pass
-
-
-class OperationNotEnabledException(ServiceError):
-    pass
-
-
-class PasswordHistoryPolicyViolationException(ServiceError):
-    pass
-
-
-class PasswordResetRequiredException(ServiceError):
-    pass
-
-
-class PreconditionNotMetException(ServiceError):
-    pass
-
-
-class RefreshTokenReuseException(ServiceError):
-    pass
-
-
-class ResourceNotFoundException(ServiceError):
-    pass
-
-
-class ScopeDoesNotExistException(ServiceError):
-    pass
-
-
-class ServiceQuotaExceededException(ServiceError):
-    pass
-
-
-class SoftwareTokenMFANotFoundException(ServiceError):
-    pass
-
-
-class TermsExistsException(ServiceError):
-    pass
-
-
-class TierChangeNotAllowedException(ServiceError):
-    pass
-
-
-class TooManyFailedAttemptsException(ServiceError):
-    pass
-
-
-class TooManyRequestsException(ServiceError):
-    status = 429
-
-
-class UnauthorizedException(ServiceError):
-    status = 401
-
-
-class UnexpectedLambdaException(ServiceError):
-    pass
-
-
-class UnsupportedIdentityProviderException(ServiceError):
-    pass
-
-
-class UnsupportedOperationException(ServiceError):
-    pass
-
-
-class UnsupportedTokenTypeException(ServiceError):
-    pass
-
-
-class UnsupportedUserStateException(ServiceError):
-    pass
-
-
-class UserImportInProgressException(ServiceError):
-    pass
-
-
-class UserLambdaValidationException(ServiceError):
-    pass
-
-
-class UserNotConfirmedException(ServiceError):
-    pass
-
-
-class UserNotFoundException(ServiceError):
-    pass
-
-
-class UserPoolAddOnNotEnabledException(ServiceError):
-    pass
-
-
-class UserPoolTaggingException(ServiceError):
-    pass
-
-
-class UsernameExistsException(ServiceError):
-    pass
-
-
-class WebAuthnChallengeNotFoundException(ServiceError):
-    pass
-
-
-class WebAuthnClientMismatchException(ServiceError):
-    pass
-
-
-class WebAuthnConfigurationMissingException(ServiceError):
-    pass
-
-
-class WebAuthnCredentialNotSupportedException(ServiceError):
-    pass
-
-
-class WebAuthnNotEnabledException(ServiceError):
-    pass
-
-
-class WebAuthnOriginNotAllowedException(ServiceError):
-    pass
-
-
-class WebAuthnRelyingPartyMismatchException(ServiceError):
-    pass
-
-
-_BY_CODE: dict[str, type[ServiceError]] = {
-    cls.__name__: cls for cls in ServiceError.__subclasses__()
-}
-
-
-def service_error_class(code: str) -> type[ServiceError]:
-    """The class for an AWS error code; KeyError if the model has no such error."""
-    return _BY_CODE[code]
+        self.status = status
+
+
+class OAuthError(Exception):
+    """An OAuth2 endpoint's error answer: `{"error": code}` with its HTTP status (400, or 401 for
+    `invalid_client` and `invalid_token`) and extra headers (WWW-Authenticate)."""
+
+    def __init__(self, error: str, status: int = 400, headers: dict[str, str] | None = None):
+        super().__init__(error)
+        self.error = error
+        self.status = status
+        self.headers = headers or {}
+
+    def answer(self) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) of the HTTP answer."""
+        body = json.dumps({"error": self.error}, separators=(",", ":")).encode()
+        return self.status, {"Content-Type": "application/json;charset=UTF-8", **self.headers}, body
+
+
+# The user pool domain's OAuth2 endpoints and the `error` codes each can answer (RFC 6749 §5.2,
+# RFC 7009 §2.2.1, OIDC Core §5.3.3; the fact sheet's section 12).
+OAUTH2_ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "/oauth2/token": (
+        "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+        "unsupported_grant_type", "invalid_scope",
+    ),
+    "/oauth2/revoke": ("invalid_request", "invalid_client", "unsupported_token_type"),
+    "/oauth2/userInfo": ("invalid_request", "invalid_token"),
+}  # fmt: skip

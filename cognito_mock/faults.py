@@ -1,8 +1,10 @@
-"""Fault injection (`mock.faults`): declared errors and latency on chosen calls; imports only layer 6.
+"""Fault injection (`mock.faults`): declared errors and latency on chosen calls.
 
 A `Faults` registry is the `FaultHook` `dispatch.invoke` runs after request validation and before
-the handler, under the mock's lock. Faults are checked against the API model when configured, so a
-resilience test can never make an operation fail in a way the real service cannot.
+the handler, under the mock's lock; the OAuth2 endpoints (`"/oauth2/token"`, ...) run it too.
+Faults are checked against the API model when configured, so a resilience test can never make an
+operation fail in a way the real service cannot: an operation only with an error it declares, an
+OAuth2 endpoint only with an `error` code it can answer.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_mock import errors
-from cognito_mock.errors import CognitoMockError, ServiceError
+from cognito_mock.errors import (
+    OAUTH2_ENDPOINTS,
+    FaultConfigurationError,
+    OAuthError,
+    ServiceError,
+)
 from cognito_mock.shapes import index
 from cognito_mock.shapes import operation as operation_spec
 
-__all__ = ["Fault", "FaultConfigurationError", "Faults", "Injected", "Matcher"]
+__all__ = ["Fault", "FaultConfigurationError", "Faults", "Injected", "Matcher"]  # error re-exported
 
 # A dict of request members that must all be present with equal values (nested dicts match as
 # subsets too), or a predicate over the wire-form request.
@@ -33,16 +40,12 @@ _DEFAULT_MESSAGES = {
 }
 
 
-class FaultConfigurationError(CognitoMockError, ValueError):
-    """A fault the real service could not produce (unknown operation, undeclared error, bad numbers)."""
-
-
 @dataclass(frozen=True)
 class Injected:
     """One fault that fired: an error raised or a latency added."""
 
     operation: str
-    error: str | None  # the AWS error code, for error faults
+    error: str | None  # the AWS error code (or OAuth2 `error`), for error faults
     seconds: float  # the latency added, for latency faults (0.0 otherwise)
 
 
@@ -51,7 +54,7 @@ class Fault:
     """One configured fault; `matched` counts calls it applied to, `fired` the times it acted."""
 
     operations: frozenset[str]
-    error: type[ServiceError] | None
+    error: type[ServiceError] | str | None  # a ServiceError class, or an OAuth2 `error` code
     message: str
     fields: dict[str, Any]
     seconds: float
@@ -130,6 +133,20 @@ class Faults:
         members of the error body (e.g. `reasonCode`).
         """
         names = _operations(operation)
+        endpoints = sorted(n for n in names if n in OAUTH2_ENDPOINTS)
+        if endpoints:
+            if len(endpoints) != len(names) or not isinstance(error, str):
+                raise FaultConfigurationError(
+                    "an OAuth2 endpoint fault takes the endpoint(s) alone and an OAuth2 error code"
+                )
+            for name in endpoints:
+                if error not in OAUTH2_ENDPOINTS[name]:
+                    raise FaultConfigurationError(
+                        f"{name} cannot answer error={error!r}; it answers: "
+                        f"{', '.join(OAUTH2_ENDPOINTS[name])}"
+                    )
+            limits = _limits(times, probability)
+            return self._add(Fault(names, error, "", {}, 0.0, None, *limits, when))
         cls = _error_class(error)
         for name in sorted(names):
             declared = operation_spec(name).errors
@@ -203,7 +220,7 @@ class Faults:
             return
         with self._lock:
             pending: list[Fault] = []
-            raised: ServiceError | None = None
+            raised: Exception | None = None
             for fault in self._faults:
                 if not fault.applies_to(operation, request):
                     continue
@@ -216,8 +233,13 @@ class Faults:
                     pending.append(fault)
                 elif raised is None:
                     fault.fired += 1
-                    self.injected.append(Injected(operation, fault.error.__name__, 0.0))
-                    raised = fault.error(fault.message, **fault.fields)
+                    if isinstance(fault.error, str):  # an OAuth2 endpoint's `error` code
+                        self.injected.append(Injected(operation, fault.error, 0.0))
+                        status = 401 if fault.error in ("invalid_client", "invalid_token") else 400
+                        raised = OAuthError(fault.error, status)
+                    else:
+                        self.injected.append(Injected(operation, fault.error.__name__, 0.0))
+                        raised = fault.error(fault.message, **fault.fields)
         for fault in pending:  # sleep outside our own lock so configuration never waits on it
             if fault.sleep is not None and fault.seconds:
                 fault.sleep(fault.seconds)
@@ -244,7 +266,7 @@ def _operations(operation: str | Iterable[str]) -> frozenset[str]:
     if not names:
         raise FaultConfigurationError("a fault needs at least one operation")
     known = index()["operations"]
-    unknown = sorted(n for n in names if n not in known)
+    unknown = sorted(n for n in names if n not in known and n not in OAUTH2_ENDPOINTS)
     if unknown:
         raise FaultConfigurationError(
             f"{', '.join(map(repr, unknown))} is not an operation of the cognito-idp model"

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import cache, wraps
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from cognito_mock import dispatch
+from cognito_mock.backend.directory import import_jobs
 from cognito_mock.backend.hooks.triggers import Triggers
 from cognito_mock.backend.kernel.outbox import Outbox
 from cognito_mock.backend.kernel.state import Backend, Services
+from cognito_mock.backend.tokens import oauth2
+from cognito_mock.backend.tokens import store as tokens
 from cognito_mock.clock import Clock, SystemClock
-from cognito_mock.errors import ServiceError
+from cognito_mock.errors import OAuthError, ServiceError
 from cognito_mock.faults import Faults
 from cognito_mock.ids import Ids
 from cognito_mock.shapes import operation as operation_spec
 from cognito_mock.transports import boto, native, wire
+from cognito_mock.transports import oauth2 as oauth2_transport
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "CognitoMock"]
 
@@ -180,8 +186,6 @@ class CognitoMock:
     ) -> None:
         """Put `text` (the CSV) where import job `job` (its JobId or PreSignedUrl) reads it, as an
         HTTP PUT to the pre-signed URL would; StartUserImportJob then imports it."""
-        from cognito_mock.backend.directory import import_jobs
-
         with self._lock:
             import_jobs.upload_csv(self.backend(region, account_id), job, text)
 
@@ -191,8 +195,6 @@ class CognitoMock:
         self, pool_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> dict[str, Any]:
         """The pool's `/.well-known/jwks.json` document (ID-token and access-token keys)."""
-        from cognito_mock.backend.tokens import store as tokens
-
         backend = self.backend(region, account_id)
         with self._lock:
             return tokens.jwks(backend, backend.pool(pool_id))
@@ -201,8 +203,6 @@ class CognitoMock:
         self, pool_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> str:
         """The `iss` of the pool's tokens (`https://cognito-idp.<region>.amazonaws.com/<poolId>`)."""
-        from cognito_mock.backend.tokens import store as tokens
-
         backend = self.backend(region, account_id)
         return tokens.issuer(backend, backend.pool(pool_id))
 
@@ -227,27 +227,56 @@ class CognitoMock:
 
     # -- OAuth2 endpoints without HTTP ---------------------------------------------------------
 
+    def handle_oauth2(
+        self,
+        endpoint: str,
+        form: dict[str, str],
+        basic: tuple[str, str] | None = None,
+        bearer: str | None = None,
+        *,
+        region: str | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One parsed request to an OAuth2 endpoint (`/oauth2/token`, `/oauth2/revoke`,
+        `/oauth2/userInfo`): the HTTP status, headers and body. It takes the same way in as the
+        JSON operations: the region's backend, the mock's lock and the fault hook."""
+        backend = self.backend(region)
+        try:
+            with backend.lock:
+                self.faults(endpoint, form)
+                return oauth2.answer(backend, endpoint, form, basic, bearer)
+        except OAuthError as error:
+            return error.answer()
+
+    def _oauth2_json(self, endpoint: str, form: dict[str, str], authorization: str | None,
+                     region: str | None) -> dict[str, Any]:  # fmt: skip
+        try:
+            request = oauth2_transport.parse(
+                endpoint, "POST", urlencode(form).encode(), oauth2_transport.FORM_TYPE,
+                authorization,
+            )  # fmt: skip
+        except OAuthError as error:
+            return {"error": error.error}
+        _, _, body = self.handle_oauth2(
+            endpoint, request.form, request.basic, request.bearer, region=region
+        )
+        loaded: dict[str, Any] = json.loads(body) if body else {}
+        return loaded
+
     def oauth2_token(
         self, form: dict[str, str], authorization: str | None = None, *, region: str | None = None
     ) -> dict[str, Any]:
         """`POST /oauth2/token` in-process: the JSON answer, or `{"error": code}` on refusal."""
-        from cognito_mock.backend.tokens import oauth2
-
-        return oauth2.call(self.backend(region), "/oauth2/token", form, authorization)
+        return self._oauth2_json("/oauth2/token", form, authorization, region)
 
     def oauth2_revoke(
         self, form: dict[str, str], authorization: str | None = None, *, region: str | None = None
     ) -> dict[str, Any]:
         """`POST /oauth2/revoke` in-process: `{}` on success, or `{"error": code}` on refusal."""
-        from cognito_mock.backend.tokens import oauth2
-
-        return oauth2.call(self.backend(region), "/oauth2/revoke", form, authorization)
+        return self._oauth2_json("/oauth2/revoke", form, authorization, region)
 
     def oauth2_user_info(self, access_token: str, *, region: str | None = None) -> dict[str, Any]:
         """`GET /oauth2/userInfo` in-process: the claims, or `{"error": code}` on refusal."""
-        from cognito_mock.backend.tokens import oauth2
-
-        return oauth2.call(self.backend(region), "/oauth2/userInfo", {}, f"Bearer {access_token}")
+        return self._oauth2_json("/oauth2/userInfo", {}, f"Bearer {access_token}", region)
 
     # -- the HTTP way in -------------------------------------------------------------------------
 

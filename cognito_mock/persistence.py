@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from cognito_mock.backend.crypto import keys
 from cognito_mock.clock import Clock, SystemClock
+from cognito_mock.errors import StateFileError
 from cognito_mock.ids import Ids
 from cognito_mock.transports import wire
 
@@ -61,10 +62,6 @@ READ_OPERATIONS = frozenset(
 
 def is_read(operation: str) -> bool:
     return operation in READ_OPERATIONS or operation.startswith(("Describe", "List"))
-
-
-class StateFileError(Exception):
-    """The state file cannot be used (not ours, corrupt, or its journal does not replay)."""
 
 
 # ------------------------------------------------------------------------------ recording
@@ -327,6 +324,9 @@ class Persistence:
             if kind == "call":
                 target, body = payload
                 got = self.mock.handle_wire(target, body, region).status
+            elif kind == "oauth2":
+                endpoint, form, basic = payload
+                got = self.mock.handle_oauth2(endpoint, form, basic, region=region)[0]
             else:  # "jwks": a discovery request that allocated the pool's signing keys
                 self.mock.jwks(payload, region=region)
                 got = 200
@@ -383,6 +383,29 @@ class Persistence:
             if not is_read(operation) or self._slots() != slots:
                 self._journal(("call", region, (target, body), tape, response.status))
             return response
+
+    def handle_oauth2(
+        self,
+        endpoint: str,
+        form: dict[str, str],
+        basic: tuple[str, str] | None = None,
+        bearer: str | None = None,
+        *,
+        region: str | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """`CognitoMock.handle_oauth2`, journaled before the answer leaves. The token endpoint
+        issues and rotates refresh tokens and the revoke endpoint revokes them, so both are
+        journaled; userInfo only reads."""
+        if endpoint == "/oauth2/userInfo":
+            return self.mock.handle_oauth2(endpoint, form, basic, bearer, region=region)
+        with self._lock:
+            tape = self.recorder.start()
+            try:
+                answer = self.mock.handle_oauth2(endpoint, form, basic, bearer, region=region)
+            finally:
+                self.recorder.stop()
+            self._journal(("oauth2", region, (endpoint, form, basic), tape, answer[0]))
+            return answer
 
     def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
         with self._lock:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cognito_mock.backend.crypto.secret_hash import secret_hash
-from cognito_mock.errors import ServiceError
+from cognito_mock.errors import SeedError, ServiceError
 
 if TYPE_CHECKING:
     from cognito_mock.ids import Ids
@@ -40,10 +40,6 @@ _GROUP_KEYS = {"name", "description", "precedence", "role_arn"}
 _USER_KEYS = {"username", "password", "attributes", "confirmed", "enabled", "groups"}
 _POOL_ID = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9a-zA-Z]+")
 _CLIENT_ID = re.compile(r"[\w+]{1,128}")
-
-
-class SeedError(Exception):
-    """The seed file cannot be read or one of its declarations cannot be created."""
 
 
 def load_seed(path: str | Path) -> dict[str, Any]:

@@ -14,8 +14,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cognito_mock.backend.tokens import oauth2
-from cognito_mock.errors import ServiceError
+from cognito_mock.errors import OAUTH2_ENDPOINTS, OAuthError, ServiceError
+from cognito_mock.transports import oauth2
 from cognito_mock.transports.wire import CONTENT_TYPE, WireResponse
 
 if TYPE_CHECKING:
@@ -45,6 +45,16 @@ class _App(Protocol):
     def handle_wire(
         self, target: str | None, body: bytes | None, region: str
     ) -> WireResponse: ...  # pragma: no cover
+
+    def handle_oauth2(
+        self,
+        endpoint: str,
+        form: dict[str, str],
+        basic: tuple[str, str] | None = None,
+        bearer: str | None = None,
+        *,
+        region: str | None = None,
+    ) -> tuple[int, dict[str, str], bytes]: ...  # pragma: no cover
 
     def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]: ...
 
@@ -130,10 +140,17 @@ class _Handler(BaseHTTPRequestHandler):
         """The user pool domain's OAuth2 endpoints; no pool id in the path: the client id finds it."""
         path = self.path.split("?", 1)[0]
         try:
-            status, headers, payload = oauth2.handle(
-                self.server.mock.backend(), path, method, body,
-                self.headers.get("Content-Type"), self.headers.get("Authorization"),
+            request = oauth2.parse(
+                path, method, body, self.headers.get("Content-Type"),
+                self.headers.get("Authorization"),
             )  # fmt: skip
+            status, headers, payload = self.server.app.handle_oauth2(
+                request.endpoint, request.form, request.basic, request.bearer,
+                region=self.server.mock.region,
+            )  # fmt: skip
+            response = WireResponse(status, payload, headers)
+        except OAuthError as error:
+            status, headers, payload = error.answer()
             response = WireResponse(status, payload, headers)
         except Exception as error:  # a bug must reach the client as a 500
             response = _internal_error(error)
@@ -147,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         if body is None:
             return
-        if self.path.split("?", 1)[0] in oauth2.ENDPOINTS:
+        if self.path.split("?", 1)[0] in OAUTH2_ENDPOINTS:
             self._oauth2("POST", body, started)
             return
         if self.path.split("?", 1)[0] != "/":
@@ -165,7 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         started = time.perf_counter()
-        if self.path.split("?", 1)[0] in oauth2.ENDPOINTS:
+        if self.path.split("?", 1)[0] in OAUTH2_ENDPOINTS:
             self._oauth2("GET", b"", started)
             return
         match = _WELL_KNOWN.match(self.path.split("?", 1)[0])

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from cognito_mock.errors import ServiceError
+from cognito_mock.errors import ServiceError, WireError
 from cognito_mock.shapes import index
 
 __all__ = [
@@ -20,16 +20,6 @@ __all__ = [
 ]
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
-
-
-class WireError(Exception):
-    """A request that never reaches an operation (bad target, bad JSON): the protocol's own errors."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
 
 
 @dataclass

@@ -18,6 +18,8 @@ from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import (
     CognitoMockError,
     InvalidLambdaResponseException,
+    LambdaTimeout,
+    TriggerNotRegisteredError,
     UnexpectedLambdaException,
     UserLambdaValidationException,
 )
@@ -64,15 +66,6 @@ _TIMEOUT = "Socket timeout while invoking Lambda function"
 _TOKEN_VERSIONS = {"V1_0": "1", "V2_0": "2", "V3_0": "3"}
 
 TriggerFunction = Callable[[dict[str, Any]], Any]
-
-
-class TriggerNotRegisteredError(CognitoMockError, LookupError):
-    """A pool's LambdaConfig names a trigger but no Python callable answers for it."""
-
-
-class LambdaTimeout(Exception):
-    """Raise from a trigger to simulate a Lambda that could not run (timeout, throttling, no
-    permission): the caller gets UnexpectedLambdaException instead of the function's error."""
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 import json
 from typing import Any
-from urllib.parse import parse_qs, unquote
 
 from cognito_mock.backend.crypto import jwt
 from cognito_mock.backend.kernel.records import AppClient, UserPool
@@ -18,12 +15,12 @@ from cognito_mock.backend.pool_config.client_rules import (
     token_validity_seconds,
 )
 from cognito_mock.backend.pool_config.resource_servers import custom_scopes
-from cognito_mock.backend.tokens.operations import get_tokens_from_refresh_token, revoke_token
+from cognito_mock.backend.tokens.lifecycle import refresh_for_client, revoke_for_client
 from cognito_mock.backend.tokens.store import issuer, pool_keys
 from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import (
-    InvalidParameterException,
     NotAuthorizedException,
+    OAuthError,
     RefreshTokenReuseException,
     ResourceNotFoundException,
     UnauthorizedException,
@@ -32,15 +29,12 @@ from cognito_mock.errors import (
     UserNotFoundException,
 )
 
-__all__ = [
-    "ENDPOINTS", "OAuthError", "Response", "call", "handle", "revoke", "token", "user_info"
-]  # fmt: skip
+__all__ = ["ENDPOINTS", "Response", "answer", "authenticate_client", "revoke", "token", "user_info"]
 
 Response = tuple[int, dict[str, str], bytes]
 
 ENDPOINTS = frozenset({"/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"})
 JSON_TYPE = "application/json;charset=UTF-8"
-FORM_TYPE = "application/x-www-form-urlencoded"
 _STANDARD_SCOPES = frozenset(
     {"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
 )
@@ -53,65 +47,18 @@ _USERINFO_BAD_TOKEN = (
 )
 
 
-class OAuthError(Exception):
-    """An OAuth2 error answer: `{"error": code}` with its status (400, or 401 for invalid_client)."""
-
-    def __init__(self, error: str, status: int = 400, headers: dict[str, str] | None = None):
-        super().__init__(error)
-        self.error = error
-        self.status = status
-        self.headers = headers or {}
-
-    def response(self) -> Response:
-        body = json.dumps({"error": self.error}, separators=(",", ":")).encode()
-        return self.status, {"Content-Type": JSON_TYPE, **self.headers}, body
-
-
 def _json(payload: dict[str, Any]) -> Response:
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     # Token answers must never be cached (RFC 6749 §5.1).
     return 200, {"Content-Type": JSON_TYPE, "Cache-Control": "no-store", "Pragma": "no-cache"}, body
 
 
-# ----------------------------------------------------------------------------- request parsing
-
-
-def parse_form(content_type: str | None, body: bytes) -> dict[str, str]:
-    """The form parameters; `invalid_request` for another content type, bad encoding or a
-    repeated parameter (RFC 6749 §3.1: parameters must not be included more than once)."""
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media != FORM_TYPE:
-        raise OAuthError("invalid_request")
-    try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-    except (UnicodeDecodeError, ValueError):
-        raise OAuthError("invalid_request") from None
-    if any(len(values) > 1 for values in parsed.values()):
-        raise OAuthError("invalid_request")
-    return {name: values[0] for name, values in parsed.items()}
-
-
-def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
-    """(client id, secret) from `Authorization: Basic`; None without that header."""
-    if not authorization or authorization[:6].lower() != "basic ":
-        return None
-    try:
-        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise OAuthError("invalid_client", 401) from None
-    client_id, sep, secret = decoded.partition(":")
-    if not sep or not client_id:
-        raise OAuthError("invalid_client", 401)
-    # RFC 6749 §2.3.1: both halves are form-url-encoded before being joined.
-    return unquote(client_id), unquote(secret)
-
-
 def authenticate_client(
-    backend: Backend, form: dict[str, str], authorization: str | None
+    backend: Backend, form: dict[str, str], basic: tuple[str, str] | None
 ) -> tuple[UserPool, AppClient, str | None]:
-    """The calling client, by `client_secret_basic`, `client_secret_post`, or its id alone when it
-    has no secret; 401 `invalid_client` otherwise. Returns the secret presented (if any)."""
-    basic = _basic_credentials(authorization)
+    """The calling client, by `client_secret_basic` (`basic`: the Authorization header's id and
+    secret), `client_secret_post`, or its id alone when it has no secret; 401 `invalid_client`
+    otherwise. Returns the secret presented (if any)."""
     if basic is not None:
         client_id, secret = basic
         if form.get("client_id", client_id) != client_id:
@@ -186,21 +133,14 @@ def _client_credentials(
     return _json({"access_token": access, "expires_in": validity, "token_type": "Bearer"})
 
 
-def _refresh(
-    backend: Backend, client: AppClient, secret: str | None, form: dict[str, str]
-) -> Response:
+def _refresh(backend: Backend, pool: UserPool, client: AppClient, form: dict[str, str]) -> Response:
     refresh = form.get("refresh_token")
     if not refresh:
         raise OAuthError("invalid_request")
     if not _oauth_enabled(client) or "ALLOW_REFRESH_TOKEN_AUTH" not in allowed_flows(client):
         raise OAuthError("unauthorized_client")
-    request: dict[str, Any] = {"ClientId": client.client_id, "RefreshToken": refresh}
-    if secret is not None:
-        request["ClientSecret"] = secret
     try:
-        # GetTokensFromRefreshToken's handler: the same record checks, PreTokenGeneration and
-        # rotation (a new refresh token, the old one retired after the grace period).
-        result = get_tokens_from_refresh_token(backend, request)["AuthenticationResult"]
+        result = refresh_for_client(backend, pool, client, refresh)
     except (NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException):
         raise OAuthError("invalid_grant") from None
     payload = {"id_token": result["IdToken"], "access_token": result["AccessToken"]}
@@ -210,16 +150,16 @@ def _refresh(
     return _json(payload)
 
 
-def token(backend: Backend, form: dict[str, str], authorization: str | None = None) -> Response:
+def token(backend: Backend, form: dict[str, str], basic: tuple[str, str] | None = None) -> Response:
     """POST /oauth2/token for the parsed form; raises OAuthError."""
     grant = form.get("grant_type")
     if not grant:
         raise OAuthError("invalid_request")
-    pool, client, secret = authenticate_client(backend, form, authorization)
+    pool, client, _ = authenticate_client(backend, form, basic)
     if grant == "client_credentials":
         return _client_credentials(backend, pool, client, form)
     if grant == "refresh_token":
-        return _refresh(backend, client, secret, form)
+        return _refresh(backend, pool, client, form)
     if grant == "authorization_code":
         if not form.get("code") or not form.get("redirect_uri"):
             raise OAuthError("invalid_request")
@@ -232,22 +172,21 @@ def token(backend: Backend, form: dict[str, str], authorization: str | None = No
 # ----------------------------------------------------------------------------- /oauth2/revoke
 
 
-def revoke(backend: Backend, form: dict[str, str], authorization: str | None = None) -> Response:
+def revoke(
+    backend: Backend, form: dict[str, str], basic: tuple[str, str] | None = None
+) -> Response:
     """POST /oauth2/revoke: RevokeToken's semantics with OAuth2 error codes; success is empty."""
     value = form.get("token")
     if not value:
         raise OAuthError("invalid_request")
-    _, client, secret = authenticate_client(backend, form, authorization)
-    request: dict[str, Any] = {"ClientId": client.client_id, "Token": value}
-    if secret is not None:
-        request["ClientSecret"] = secret
+    pool, client, _ = authenticate_client(backend, form, basic)
     try:
-        revoke_token(backend, request)
-    except UnauthorizedException:  # bad credentials, or the token belongs to another client
+        revoke_for_client(pool, client, value)
+    except UnauthorizedException:  # the token belongs to another client
         raise OAuthError("invalid_client", 401) from None
     except UnsupportedTokenTypeException:
         raise OAuthError("unsupported_token_type") from None
-    except (UnsupportedOperationException, InvalidParameterException):  # revocation disabled
+    except UnsupportedOperationException:  # revocation disabled for the client
         raise OAuthError("invalid_request") from None
     return 200, {}, b""
 
@@ -255,17 +194,16 @@ def revoke(backend: Backend, form: dict[str, str], authorization: str | None = N
 # ----------------------------------------------------------------------------- /oauth2/userInfo
 
 
-def user_info(backend: Backend, authorization: str | None) -> Response:
+def user_info(backend: Backend, bearer: str | None) -> Response:
     """GET/POST /oauth2/userInfo: the token's user's attributes the client may read.
 
     Accepted: a live user access token (`authenticate_access_token`); machine (client
     credentials) tokens name no user and are refused like expired or revoked ones.
     """
-    scheme, _, bearer = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not bearer.strip():
+    if not bearer:
         raise OAuthError("invalid_request", 400, {"WWW-Authenticate": _USERINFO_BAD_REQUEST})
     try:
-        pool, user, claims = authenticate_access_token(backend, bearer.strip())
+        pool, user, claims = authenticate_access_token(backend, bearer)
     except (NotAuthorizedException, UserNotFoundException):
         raise OAuthError("invalid_token", 401, {"WWW-Authenticate": _USERINFO_BAD_TOKEN}) from None
     client = pool.clients.get(str(claims.get("client_id")))
@@ -284,46 +222,16 @@ def user_info(backend: Backend, authorization: str | None) -> Response:
 # ----------------------------------------------------------------------------- entry point
 
 
-def handle(
+def answer(
     backend: Backend,
-    path: str,
-    method: str,
-    body: bytes,
-    content_type: str | None,
-    authorization: str | None,
+    endpoint: str,
+    form: dict[str, str],
+    basic: tuple[str, str] | None,
+    bearer: str | None,
 ) -> Response:
-    """One request to an OAuth2 endpoint (`path` in ENDPOINTS), under the backend's lock."""
-    try:
-        if path == "/oauth2/userInfo":
-            if method not in ("GET", "POST"):
-                raise OAuthError("invalid_request")
-            with backend.lock:
-                return user_info(backend, authorization)
-        if method != "POST":
-            raise OAuthError("invalid_request")
-        form = parse_form(content_type, body)
-        with backend.lock:
-            if path == "/oauth2/token":
-                return token(backend, form, authorization)
-            return revoke(backend, form, authorization)
-    except OAuthError as error:
-        return error.response()
-
-
-def call(
-    backend: Backend, path: str, form: dict[str, str], authorization: str | None = None
-) -> dict[str, Any]:
-    """An already-parsed request without HTTP (`CognitoMock.oauth2_*`): the JSON answer, `{}` for
-    an empty one, `{"error": code}` for a refusal."""
-    try:
-        with backend.lock:
-            if path == "/oauth2/token":
-                _, _, body = token(backend, form, authorization)
-            elif path == "/oauth2/revoke":
-                _, _, body = revoke(backend, form, authorization)
-            else:
-                _, _, body = user_info(backend, authorization)
-    except OAuthError as error:
-        body = error.response()[2]
-    loaded: dict[str, Any] = json.loads(body) if body else {}
-    return loaded
+    """One parsed request to `endpoint` (in ENDPOINTS); raises OAuthError for a refusal."""
+    if endpoint == "/oauth2/token":
+        return token(backend, form, basic)
+    if endpoint == "/oauth2/revoke":
+        return revoke(backend, form, basic)
+    return user_info(backend, bearer)

@@ -12,25 +12,17 @@ from cognito_mock.backend.kernel.records import AppClient
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.client_rules import (
-    check_flow,
     client_by_id,
-    hides_user_existence,
-    rotation_enabled,
 )
-from cognito_mock.backend.tokens.issue import issue_tokens
-from cognito_mock.backend.tokens.store import signing_certificate, token_store
+from cognito_mock.backend.tokens.lifecycle import refresh_for_client, revoke_for_client
+from cognito_mock.backend.tokens.store import signing_certificate
 from cognito_mock.backend.tokens.verify import (
     authenticate_access_token,
-    refresh_record,
-    revoke_refresh_token,
 )
 from cognito_mock.errors import (
     NotAuthorizedException,
-    RefreshTokenReuseException,
     ResourceNotFoundException,
     UnauthorizedException,
-    UnsupportedOperationException,
-    UnsupportedTokenTypeException,
     UserNotFoundException,
 )
 
@@ -54,17 +46,7 @@ def revoke_token(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
         raise UnauthorizedException(CLIENT_AUTH_FAILED) from None
     if not _secret_matches(client, request.get("ClientSecret")):
         raise UnauthorizedException(CLIENT_AUTH_FAILED)
-    if not client.settings.get("EnableTokenRevocation", True):
-        raise UnsupportedOperationException("Token revocation is not enabled for this client.")
-    token = request["Token"]
-    if token.count(".") == 2:  # a JWS: an ID or access token
-        raise UnsupportedTokenTypeException("Only refresh tokens can be revoked.")
-    record = token_store(pool).refresh.get(token)
-    if record is None:
-        return {}  # unknown or already gone: revocation is idempotent (RFC 7009)
-    if record.client_id != client.client_id:
-        raise UnauthorizedException("The token was not issued to this client.")
-    revoke_refresh_token(record)
+    revoke_for_client(pool, client, request["Token"])
     return {}
 
 
@@ -100,31 +82,9 @@ def get_tokens_from_refresh_token(backend: Backend, request: dict[str, Any]) -> 
             raise NotAuthorizedException(
                 f"ClientSecret does not match for the client: {client.client_id}"
             )
-    check_flow(client, "REFRESH_TOKEN_AUTH", admin=False)
-    token = request["RefreshToken"]
-    known = token_store(pool).refresh.get(token)
-    retired = (
-        known is not None and known.retired_at is not None and known.client_id == client.client_id
-    )
-    if retired and backend.clock.now() >= known.retired_at:  # type: ignore[union-attr,operator]
-        # Rotated out and past its grace period.
-        raise RefreshTokenReuseException("Refresh token has already been used.")
-    try:
-        record, user = refresh_record(backend, pool, client, token)
-    except UserNotFoundException:
-        if hides_user_existence(client):
-            raise NotAuthorizedException("Invalid Refresh Token") from None
-        raise
-    rotate = rotation_enabled(client)
-    result = issue_tokens(
-        backend, pool, client, user, origin=record.origin, new_refresh_token=rotate
-    )
-    if rotate and record.retired_at is None:
-        grace = (client.settings.get("RefreshTokenRotation") or {}).get(
-            "RetryGracePeriodSeconds", 0
-        )
-        record.retired_at = backend.clock.now() + float(grace or 0)
-    return {"AuthenticationResult": result}
+    return {
+        "AuthenticationResult": refresh_for_client(backend, pool, client, request["RefreshToken"])
+    }
 
 
 @operation("GetSigningCertificate")
