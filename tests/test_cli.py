@@ -257,3 +257,51 @@ def test_state_survives_a_clean_restart_and_seed_is_not_reapplied(
     names = {u["Username"] for u in second.client().list_users(UserPoolId=FIXED_POOL)["Users"]}
     assert names == {"alice", "bob", "carol", "dave"}
     second.stop()
+
+
+def _revoke(url: str, client_id: str, token: str) -> int:
+    body = f"client_id={client_id}&token={token}".encode()
+    request = urllib.request.Request(
+        url + "/oauth2/revoke", data=body, method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return int(answer.status)
+
+
+@pytest.mark.parametrize("load", [0, 3])  # with nothing and with other calls journaled after it
+def test_an_oauth2_revocation_survives_sigkill(
+    tmp_path: Path, stopped: list[Server], load: int
+) -> None:
+    """POST /oauth2/revoke is journaled like RevokeToken: after `kill -9` and a restart the
+    refresh token stays revoked (it used to bypass the journal: the restart then refused to
+    start with "replay diverged" or came back with the token working again)."""
+    state = str(tmp_path / "state.db")
+    first = start(tmp_path, "--demo", "--state", state)
+    stopped.append(first)
+    demo = dict(line.strip().split(": ", 1) for line in first.header if ": " in line)
+    remote = first.client()
+    signed_in = remote.initiate_auth(
+        ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]},
+    )["AuthenticationResult"]  # fmt: skip
+    assert _revoke(first.url, demo["client_id"], signed_in["RefreshToken"]) == 200
+    for _ in range(load):  # later writes replay after the revocation
+        remote.admin_create_user(UserPoolId=demo["user_pool_id"], Username=f"u{_}")
+    refresh = {"REFRESH_TOKEN": signed_in["RefreshToken"]}
+    with pytest.raises(remote.exceptions.NotAuthorizedException):
+        remote.initiate_auth(
+            ClientId=demo["client_id"], AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=refresh
+        )
+    first.stop(signal.SIGKILL)
+    second = start(tmp_path, "--demo", "--state", state)
+    stopped.append(second)
+    again = second.client()
+    with pytest.raises(again.exceptions.NotAuthorizedException) as caught:
+        again.initiate_auth(
+            ClientId=demo["client_id"], AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=refresh
+        )
+    assert caught.value.response["Error"]["Message"] == "Refresh Token has been revoked"
+    users = {u["Username"] for u in again.list_users(UserPoolId=demo["user_pool_id"])["Users"]}
+    assert {f"u{i}" for i in range(load)} <= users
+    second.stop()
