@@ -11,9 +11,9 @@ import pytest
 
 from cognito_mock.backend.crypto import keys
 from cognito_mock.persistence import Persistence, StateFileError, recording_mock
+from tests.helpers import PASSWORD
 
 TARGET = "AWSCognitoIdentityProviderService."
-PASSWORD = "Passw0rd!x"
 
 
 def call(app: Any, operation: str, **params: Any) -> tuple[int, dict[str, Any]]:

@@ -14,8 +14,7 @@ from pycognito import Cognito
 from pycognito.exceptions import ForceChangePasswordException
 
 from cognito_mock import CognitoMock, ManualClock
-
-PASSWORD = "Correct-Horse-9"
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

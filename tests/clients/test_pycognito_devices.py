@@ -18,8 +18,8 @@ from pycognito import aws_srp
 from pycognito.aws_srp import AWSSRP
 
 from cognito_mock import CognitoMock, ManualClock
+from tests.helpers import PASSWORD
 
-PASSWORD = "Correct-Horse-9"
 AWS_URL = "https://cognito-idp.us-east-1.amazonaws.com/"
 
 

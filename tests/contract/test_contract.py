@@ -20,6 +20,7 @@ from cognito_mock.errors import InvalidParameterException, ServiceError
 from cognito_mock.shapes import operation, operation_names, schema_document
 from cognito_mock.strategies import InvalidRequest, from_operation, minimal_value
 from cognito_mock.validation import validate_request
+from tests.helpers import PASSWORD
 
 IMPLEMENTED = registered()
 DEFS = schema_document()["$defs"]
@@ -31,7 +32,6 @@ CONTRACT = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 _MODEL_ERROR = re.compile(r"^\d+ validation errors? detected: ")
-PASSWORD = "Passw0rd!"
 
 
 def _invoke(mock: CognitoMock, op: str, request: dict[str, Any]) -> dict[str, Any] | ServiceError:

@@ -19,12 +19,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.load
 
 CLIENTS = 8
 CALLS = 5_000
-PASSWORD = "Passw0rd!x"
 # No retries: a 5xx or a dropped connection must show up as a failure, not be papered over.
 CONFIG = Config(retries={"total_max_attempts": 1, "mode": "standard"}, max_pool_connections=4)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-PASSWORD = "Correct-Horse-9"
+from tests.helpers import PASSWORD
+
 NEW = "Brand-New-Pass1"
 
 

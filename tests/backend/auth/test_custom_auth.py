@@ -7,20 +7,13 @@ from typing import Any
 
 import jwt as pyjwt
 import pytest
-from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock
+from tests.helpers import fails
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:custom"
 KEYS = ("DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse")
 FLOWS = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH"]
-
-
-def fails(call: Any, code: str, message: str, **kwargs: Any) -> None:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    assert (error["Code"], error["Message"]) == (code, message)
 
 
 @pytest.fixture

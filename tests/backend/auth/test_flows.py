@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from cognito_mock import CognitoMock, ManualClock
+from tests.helpers import PASSWORD
 
-PASSWORD = "Correct-Horse-9"
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 

@@ -14,11 +14,11 @@ from pycognito import aws_srp
 
 from cognito_mock.backend.crypto import srp
 from cognito_mock.ids import Ids
+from tests.helpers import PASSWORD
 
 POOL_ID = "us-east-1_Zi0dYW1fC"
 POOL_NAME = "Zi0dYW1fC"
 USER_ID = "7f2c1a9e-3b4d-4e5f-8a6b-1c2d3e4f5a6b"  # USER_ID_FOR_SRP: the internal username
-PASSWORD = "Correct-Horse-9"
 DEVICE_GROUP_KEY = "-M2nI29X6"
 DEVICE_KEY = "eu-west-2_bb745d49-5a3a-46d4-b71e-af50d89d4108"
 

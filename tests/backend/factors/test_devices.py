@@ -18,8 +18,8 @@ from pycognito.aws_srp import AWSSRP, generate_hash_device
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.auth import pipeline as signin
 from cognito_mock.backend.crypto.srp import format_timestamp
+from tests.helpers import PASSWORD
 
-PASSWORD = "Correct-Horse-9"
 TRACKING = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False}
 DEVICE_KEY = re.compile(
     r"^us-east-1_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$"

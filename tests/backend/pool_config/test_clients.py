@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.pool_config import clients as clients_module
@@ -18,13 +17,7 @@ from cognito_mock.backend.pool_config.client_rules import (
     token_validity_seconds,
 )
 from cognito_mock.errors import ResourceNotFoundException
-
-
-def _fails(call: Any, code: str, message: str, **kwargs: Any) -> None:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    assert caught.value.response["Error"]["Code"] == code
-    assert caught.value.response["Error"]["Message"] == message
+from tests.helpers import fails
 
 
 def _create(client: Any, pool_id: str, **kwargs: Any) -> dict[str, Any]:
@@ -127,7 +120,7 @@ def test_generated_secret(client: Any, pool_id: str) -> None:
 def test_explicit_secret_and_not_both(client: Any, pool_id: str) -> None:
     custom = "my_custom_secret_value_0123456789"
     assert _create(client, pool_id, ClientSecret=custom)["ClientSecret"] == custom
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "You cannot specify both GenerateSecret as true and a ClientSecret.",
@@ -190,7 +183,7 @@ def test_validity_in_range_is_accepted(
 def test_validity_out_of_range_is_refused(
     client: Any, pool_id: str, kwargs: dict[str, Any]
 ) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "Invalid range for token validity.",
@@ -234,7 +227,7 @@ def test_read_and_write_attributes_from_the_schema(client: Any, schema_pool: str
 
 @pytest.mark.parametrize("names", [["custom:nope"], ["email", "nickname2"], ["custom:tier"]])
 def test_unknown_read_attribute_is_refused(client: Any, schema_pool: str, names: list[str]) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "Invalid read attributes specified while creating a client",
@@ -255,7 +248,7 @@ def test_unknown_read_attribute_is_refused(client: Any, schema_pool: str, names:
     ],
 )
 def test_bad_write_attributes_are_refused(client: Any, schema_pool: str, names: list[str]) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "Invalid write attributes specified while creating a client",
@@ -264,7 +257,7 @@ def test_bad_write_attributes_are_refused(client: Any, schema_pool: str, names: 
         WriteAttributes=names,
     )
     made = _create(client, schema_pool)
-    _fails(
+    fails(
         client.update_user_pool_client,
         "InvalidParameterException",
         "Invalid write attributes specified while updating a client",
@@ -293,7 +286,7 @@ def test_legacy_flows_alone_are_accepted_and_translated(
 
 
 def test_legacy_and_allow_flows_cannot_mix(client: Any, pool_id: str) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "ExplicitAuthFlows cannot combine the legacy values ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY "
@@ -309,7 +302,7 @@ def test_user_auth_needs_essentials_tier(client: Any, mock: CognitoMock, pool_id
         "ALLOW_USER_AUTH"
     ]
     lite = mock.call("CreateUserPool", PoolName="lite", UserPoolTier="LITE")["UserPool"]["Id"]
-    _fails(
+    fails(
         client.create_user_pool_client,
         "FeatureUnavailableInTierException",
         "ALLOW_USER_AUTH requires the Essentials tier or higher.",
@@ -353,7 +346,7 @@ def test_oauth_enabled_needs_flows_and_scopes(client: Any, pool_id: str) -> None
         "use OAuth flows."
     )
     for settings in (_oauth(AllowedOAuthFlows=None), _oauth(AllowedOAuthScopes=None)):
-        _fails(client.create_user_pool_client, "InvalidParameterException", text,
+        fails(client.create_user_pool_client, "InvalidParameterException", text,
                UserPoolId=pool_id, ClientName="x", **settings)  # fmt: skip
     # Flows and scopes without the switch are stored but need nothing more.
     assert (
@@ -376,7 +369,7 @@ def test_client_credentials_rules(client: Any, mock: CognitoMock, pool_id: str) 
     assert _create(client, pool_id, GenerateSecret=True, **m2m)["AllowedOAuthFlows"] == [
         "client_credentials"
     ]
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidOAuthFlowException",
         "client_credentials flow can not be selected if client does not have a client secret.",
@@ -384,7 +377,7 @@ def test_client_credentials_rules(client: Any, mock: CognitoMock, pool_id: str) 
         ClientName="x",
         **m2m,
     )
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidOAuthFlowException",
         "client_credentials flow can not be selected along with code flow or implicit flow.",
@@ -396,7 +389,7 @@ def test_client_credentials_rules(client: Any, mock: CognitoMock, pool_id: str) 
 
 
 def test_scopes_must_exist(client: Any, mock: CognitoMock, pool_id: str) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "ScopeDoesNotExistException",
         "Invalid scope requested: Cognito",
@@ -404,7 +397,7 @@ def test_scopes_must_exist(client: Any, mock: CognitoMock, pool_id: str) -> None
         ClientName="x",
         **_oauth(AllowedOAuthScopes=["openid", "Cognito"]),
     )
-    _fails(
+    fails(
         client.create_user_pool_client,
         "ScopeDoesNotExistException",
         "Invalid scope requested: orders/read",
@@ -427,7 +420,7 @@ def test_scopes_must_exist(client: Any, mock: CognitoMock, pool_id: str) -> None
 
 @pytest.mark.parametrize("scope", ["email", "phone", "profile"])
 def test_oidc_scopes_need_openid(client: Any, pool_id: str, scope: str) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "The phone, email and profile scopes can only be allowed together with the openid scope.",
@@ -448,7 +441,7 @@ def test_oidc_scopes_need_openid(client: Any, pool_id: str, scope: str) -> None:
     ],
 )
 def test_bad_urls_are_refused(client: Any, pool_id: str, member: str, url: str) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         f"Invalid {member}: {url}. URLs must be absolute, must not contain a fragment, and must "
@@ -460,7 +453,7 @@ def test_bad_urls_are_refused(client: Any, pool_id: str, member: str, url: str) 
 
 
 def test_default_redirect_must_be_a_callback(client: Any, pool_id: str) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "DefaultRedirectURI must be one of the CallbackURLs.",
@@ -473,7 +466,7 @@ def test_default_redirect_must_be_a_callback(client: Any, pool_id: str) -> None:
 
 
 def test_identity_providers_must_exist(client: Any, mock: CognitoMock, pool_id: str) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         f"The provider Google does not exist for User Pool {pool_id}",
@@ -487,7 +480,7 @@ def test_identity_providers_must_exist(client: Any, mock: CognitoMock, pool_id: 
 
 
 def test_context_data_propagation_needs_a_secret(client: Any, pool_id: str) -> None:
-    _fails(
+    fails(
         client.create_user_pool_client,
         "InvalidParameterException",
         "EnablePropagateAdditionalUserContextData can only be activated for an app client that has "
@@ -549,7 +542,7 @@ def test_update_renames_and_failed_update_changes_nothing(client: Any, pool_id: 
         UserPoolId=pool_id, ClientId=made["ClientId"], ClientName="renamed", AuthSessionValidity=9
     )["UserPoolClient"]
     assert renamed["ClientName"] == "renamed"
-    _fails(
+    fails(
         client.update_user_pool_client,
         "InvalidParameterException",
         "Invalid range for token validity.",
@@ -576,7 +569,7 @@ def test_update_checks_client_credentials_against_the_existing_secret(
     )
     assert updated["UserPoolClient"]["AllowedOAuthFlows"] == ["client_credentials"]
     public = _create(client, pool_id)
-    _fails(
+    fails(
         client.update_user_pool_client,
         "InvalidOAuthFlowException",
         "client_credentials flow can not be selected if client does not have a client secret.",
@@ -626,7 +619,7 @@ def test_list_filters_and_bad_tokens(client: Any, pool_id: str) -> None:
     assert (
         client.list_user_pool_clients(UserPoolId=pool_id, ClientType="DCR")["UserPoolClients"] == []
     )
-    _fails(
+    fails(
         client.list_user_pool_clients,
         "InvalidParameterException",
         "Invalid pagination token.",
@@ -647,7 +640,7 @@ def test_secret_rotation(client: Any, mock: CognitoMock, clock: ManualClock, poo
     assert added["ClientSecretId"] == f"{made['ClientId']}--{int((1_790_000_000.0 + 5) * 1000)}"
     stored = _stored(mock, pool_id, made["ClientId"])
     assert stored.secret_values() == [made["ClientSecret"], added["ClientSecretValue"]]
-    _fails(
+    fails(
         client.add_user_pool_client_secret,
         "LimitExceededException",
         f"App client {made['ClientId']} already has the maximum of 2 client secrets.",
@@ -661,14 +654,14 @@ def test_secret_rotation(client: Any, mock: CognitoMock, clock: ManualClock, poo
     assert (
         _describe(client, pool_id, made["ClientId"])["ClientSecret"] == added["ClientSecretValue"]
     )
-    _fails(
+    fails(
         client.delete_user_pool_client_secret,
         "InvalidParameterException",
         "The last remaining client secret of an app client cannot be deleted.",
         ClientSecretId=added["ClientSecretId"],
         **ids,
     )
-    _fails(
+    fails(
         client.delete_user_pool_client_secret,
         "ResourceNotFoundException",
         f"Client secret {listed[0]['ClientSecretId']} does not exist.",
@@ -695,14 +688,14 @@ def test_public_client_secrets(client: Any, pool_id: str) -> None:
     made = _create(client, pool_id)
     ids = {"UserPoolId": pool_id, "ClientId": made["ClientId"]}
     assert client.list_user_pool_client_secrets(**ids)["ClientSecrets"] == []
-    _fails(
+    fails(
         client.add_user_pool_client_secret,
         "InvalidParameterException",
         f"App client {made['ClientId']} is a public client: secrets can only be added to an app "
         "client that has a client secret.",
         **ids,
     )
-    _fails(
+    fails(
         client.delete_user_pool_client_secret,
         "ResourceNotFoundException",
         f"Client secret {made['ClientId']}--1 does not exist.",
@@ -728,8 +721,8 @@ def test_unknown_clients_are_not_found(client: Any, mock: CognitoMock, pool_id: 
             (client.list_user_pool_client_secrets, {}),
             (client.delete_user_pool_client_secret, {"ClientSecretId": "x"}),
         ):
-            _fails(call, "ResourceNotFoundException", text, **ids, **extra)
-    _fails(
+            fails(call, "ResourceNotFoundException", text, **ids, **extra)
+    fails(
         client.describe_user_pool_client,
         "ResourceNotFoundException",
         "User pool us-east-1_nothere does not exist.",
@@ -743,7 +736,7 @@ def test_delete_client(client: Any, mock: CognitoMock, pool_id: str) -> None:
     made = _create(client, pool_id)["ClientId"]
     kept = _create(client, pool_id)["ClientId"]
     client.delete_user_pool_client(UserPoolId=pool_id, ClientId=made)
-    _fails(client.describe_user_pool_client, "ResourceNotFoundException",
+    fails(client.describe_user_pool_client, "ResourceNotFoundException",
            f"User pool client {made} does not exist.", UserPoolId=pool_id, ClientId=made)  # fmt: skip
     listed = client.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"]
     assert [c["ClientId"] for c in listed] == [kept]

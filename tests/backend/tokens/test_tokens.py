@@ -9,8 +9,7 @@ from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.crypto import keys
 from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import NotAuthorizedException, UserNotFoundException
-
-PASSWORD = "Correct-Horse-9"
+from tests.helpers import PASSWORD
 
 
 def claims(token: str) -> dict:

@@ -10,8 +10,8 @@ from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.auth.auth_events import feedback_token
+from tests.helpers import PASSWORD
 
-PASSWORD = "Passw0rd!"
 ADD_ON = "Advanced security features are not enabled for this user pool."
 
 

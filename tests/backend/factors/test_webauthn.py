@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from hypothesis import given, settings
@@ -18,8 +17,8 @@ from hypothesis import strategies as st
 from cognito_mock import CognitoMock
 from cognito_mock.backend.factors import webauthn
 from cognito_mock.errors import ServiceError
+from tests.helpers import PASSWORD, fails
 
-PASSWORD = "Correct-Horse-9"
 RP_ID = "example.com"
 ORIGIN = "https://example.com"
 UP, UV, AT = 0x01, 0x04, 0x40
@@ -137,13 +136,6 @@ class Authenticator:
 
 
 # ----------------------------------------------------------------------------- fixtures
-
-
-def fails(call: Any, code: str, message: str, **kwargs: Any) -> None:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    assert (error["Code"], error["Message"]) == (code, message)
 
 
 def passkey_pool(client: Any, pool_id: str, **config: str) -> str:

@@ -16,6 +16,7 @@ from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.directory import filters as user_filters
 from cognito_mock.backend.directory.filters import Filter, parse_filter
 from cognito_mock.errors import InvalidParameterException
+from tests.helpers import PASSWORD
 
 SEARCHABLE = [
     "username", "email", "phone_number", "name", "given_name", "family_name",
@@ -24,7 +25,6 @@ SEARCHABLE = [
 GIVEN = ["Ann", "ann", "Anna", "Bob", "Bobby", "Zoë", 'O"Neil', "Back\\slash", "Cy"]
 FAMILY = ["Reddy", "reddy", "Smith", "Smythe", "Ng"]
 DOMAINS = ["example.com", "Example.COM", "test.org"]
-PASSWORD = "Passw0rd!x"
 PARSE = "Error while parsing filter."
 
 

@@ -8,25 +8,17 @@ from typing import Any
 
 import pyotp
 import pytest
-from botocore.exceptions import ClientError
 
 from cognito_mock.backend.crypto import totp
 from cognito_mock.backend.factors import mfa, software_tokens
 from cognito_mock.backend.pool_config import mfa_config
+from tests.helpers import PASSWORD, fails
 
-PASSWORD = "Correct-Horse-9"
 SMS_ROLE = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "ext"}
 SES = {
     "EmailSendingAccount": "DEVELOPER",
     "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/no-reply@example.com",
 }
-
-
-def fails(call: Any, code: str, message: str, **kwargs: Any) -> None:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    assert (error["Code"], error["Message"]) == (code, message)
 
 
 @pytest.fixture

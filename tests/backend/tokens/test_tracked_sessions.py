@@ -18,18 +18,11 @@ from cognito_mock.backend.tokens.tracked_sessions import (
     OWN_SESSION,
 )
 from cognito_mock.backend.tokens.verify import authenticate_access_token
+from tests.helpers import PASSWORD, fails
 
-PASSWORD = "Correct-Horse-9"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 SESSION_ID = re.compile(r"^tkn[a-z0-9]{25}$")
 UNKNOWN_SESSION = "tkn" + "0" * 25
-
-
-def fails(call: Any, code: str, message: str, **kwargs: Any) -> None:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    assert (error["Code"], error["Message"]) == (code, message)
 
 
 @pytest.fixture

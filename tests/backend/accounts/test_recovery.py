@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import add_client, fails, record, secret_hash, secret_of, status
 
 from cognito_mock import CognitoMock, ManualClock
+from tests.helpers import PASSWORD, add_client, fails, record, secret_hash, secret_of, status
 
-PASSWORD = "Passw0rd!"
 NEW = "N3w-passw0rd"
 EMAIL = "someone@gmail.com"
 PHONE = "+447700904114"

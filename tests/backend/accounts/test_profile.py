@@ -3,18 +3,16 @@ token checks, attribute read/write permissions, verification, password changes, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import jwt as pyjwt
 import pytest
-from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.crypto import jwt
 from cognito_mock.backend.tokens.store import pool_keys, token_store
+from tests.helpers import PASSWORD, fails
 
-PASSWORD = "Correct-Horse-9"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 UNAUTHORIZED_WRITE = (
     "NotAuthorizedException",
@@ -25,14 +23,6 @@ NOT_VERIFIABLE = (
     "Invalid attribute name. Only phone_number and email can be verified.",
 )
 LIMIT = ("LimitExceededException", "Attempt limit exceeded, please try after some time.")
-
-
-def fails(call: Callable[..., Any], expected: tuple[str, str], **kwargs: Any) -> None:
-    """The boto3 call must fail with exactly this (code, message)."""
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    assert (error["Code"], error["Message"]) == expected
 
 
 class Env:
@@ -125,23 +115,21 @@ def test_every_operation_checks_its_token(
     args = OPERATIONS[name]
     before = env.attrs()
     for garbage in ("garbage", "a.b.c", env.sign_in()["IdToken"]):
-        fails(call, ("NotAuthorizedException", "Invalid Access Token"), AccessToken=garbage, **args)
+        fails(call, "NotAuthorizedException", "Invalid Access Token", AccessToken=garbage, **args)
     unscoped = _mint_without_admin_scope(mock, env.pool_id, env.sign_in()["AccessToken"])
-    fails(call, ("NotAuthorizedException", "Access Token does not have required scopes"),
+    fails(call, "NotAuthorizedException", "Access Token does not have required scopes",
           AccessToken=unscoped, **args)  # fmt: skip
     expiring = env.sign_in()["AccessToken"]
     clock.advance(3600)
-    fails(
-        call, ("NotAuthorizedException", "Access Token has expired"), AccessToken=expiring, **args
-    )
+    fails(call, "NotAuthorizedException", "Access Token has expired", AccessToken=expiring, **args)
     revoked = env.sign_in()["AccessToken"]
     env.client.global_sign_out(AccessToken=env.sign_in()["AccessToken"])
-    fails(call, ("NotAuthorizedException", "Access Token has been revoked"), AccessToken=revoked,
+    fails(call, "NotAuthorizedException", "Access Token has been revoked", AccessToken=revoked,
           **args)  # fmt: skip
     assert env.attrs() == before
     orphan = env.sign_in()["AccessToken"]
     env.client.admin_delete_user(UserPoolId=env.pool_id, Username="alice")
-    fails(call, ("UserNotFoundException", "User does not exist."), AccessToken=orphan, **args)
+    fails(call, "UserNotFoundException", "User does not exist.", AccessToken=orphan, **args)
 
 
 # --- GetUser ------------------------------------------------------------------------------------
@@ -240,7 +228,7 @@ def test_update_attribute_refusals_change_nothing(env: Env, mock: CognitoMock) -
          "Invalid email address format.")),
     ]  # fmt: skip
     for access, attributes, expected in cases:
-        fails(env.client.update_user_attributes, expected, AccessToken=access,
+        fails(env.client.update_user_attributes, *expected, AccessToken=access,
               UserAttributes=attributes)  # fmt: skip
     assert env.attrs() == before and len(mock.outbox) == sent
     # What the narrow client may write, it writes.
@@ -254,8 +242,8 @@ def test_update_to_a_taken_identifier_is_refused(client: Any, mock: CognitoMock)
     env.user("a@example.com")
     env.user("b@example.com")
     token = env.sign_in("b@example.com")["AccessToken"]
-    fails(env.client.update_user_attributes,
-          ("AliasExistsException", "An account with the email already exists."),
+    fails(env.client.update_user_attributes, "AliasExistsException",
+          "An account with the email already exists.",
           AccessToken=token, UserAttributes=_pairs(("email", "a@example.com")))  # fmt: skip
     assert env.attrs("b@example.com")["email"] == "b@example.com"
     assert env.attrs("a@example.com")["email"] == "a@example.com"  # still finds its owner
@@ -270,8 +258,8 @@ def test_update_to_a_taken_identifier_is_refused(client: Any, mock: CognitoMock)
     code = other.client.get_user_attribute_verification_code(AccessToken=bob, AttributeName="email")
     assert code["CodeDeliveryDetails"]["Destination"] == "x***@e***"
     value = mock.outbox.last("x@example.com").code
-    fails(other.client.verify_user_attribute,
-          ("AliasExistsException", "An account with the email already exists."),
+    fails(other.client.verify_user_attribute, "AliasExistsException",
+          "An account with the email already exists.",
           AccessToken=bob, AttributeName="email", Code=value)  # fmt: skip
     assert other.attrs("bob")["email_verified"] == "false"
     assert (
@@ -309,8 +297,8 @@ def test_pending_value_until_verified(client: Any, mock: CognitoMock, clock: Man
     code = mock.outbox.last("new@example.com").code
     assert code and mock.outbox.last(purpose="verify_attribute").to == "new@example.com"
     wrong = "000000" if code != "000000" else "111111"
-    fails(env.client.verify_user_attribute,
-          ("CodeMismatchException", "Invalid verification code provided, please try again."),
+    fails(env.client.verify_user_attribute, "CodeMismatchException",
+          "Invalid verification code provided, please try again.",
           AccessToken=token, AttributeName="email", Code=wrong)  # fmt: skip
     assert env.attrs()["email"] == "old@example.com"
     env.client.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
@@ -322,8 +310,8 @@ def test_pending_value_until_verified(client: Any, mock: CognitoMock, clock: Man
         env.client.admin_get_user(UserPoolId=env.pool_id, Username="old@example.com")
     assert caught.value.response["Error"]["Message"] == "User does not exist."
     # Single use.
-    fails(env.client.verify_user_attribute,
-          ("ExpiredCodeException", "Invalid code provided, please request a code again."),
+    fails(env.client.verify_user_attribute, "ExpiredCodeException",
+          "Invalid code provided, please request a code again.",
           AccessToken=token, AttributeName="email", Code=code)  # fmt: skip
     # ListUsers sees the change.
     listed = env.client.list_users(UserPoolId=env.pool_id, Filter='email = "new@example.com"')
@@ -361,7 +349,7 @@ def test_delete_attributes(client: Any, mock: CognitoMock) -> None:
         (narrow, ["phone_number"], UNAUTHORIZED_WRITE),
     ]  # fmt: skip
     for access, names, expected in cases:
-        fails(env.client.delete_user_attributes, expected, AccessToken=access,
+        fails(env.client.delete_user_attributes, *expected, AccessToken=access,
               UserAttributeNames=names)  # fmt: skip
     assert env.attrs() == before
     env.client.delete_user_attributes(
@@ -386,13 +374,13 @@ def test_delete_user_ends_every_token(env: Env) -> None:
     assert caught.value.response["Error"]["Message"] == "User does not exist."
     assert env.client.list_users_in_group(UserPoolId=env.pool_id, GroupName="g")["Users"] == []
     missing = ("UserNotFoundException", "User does not exist.")
-    fails(env.client.get_user, missing, AccessToken=second["AccessToken"])
-    fails(env.refresh, missing, token=second["RefreshToken"])
-    fails(env.sign_in, missing)
+    fails(env.client.get_user, *missing, AccessToken=second["AccessToken"])
+    fails(env.refresh, *missing, token=second["RefreshToken"])
+    fails(env.sign_in, *missing)
     # The name is free again, and the old tokens do not belong to the new user.
     env.user(email="b@example.com")
-    fails(env.client.get_user, missing, AccessToken=first["AccessToken"])
-    fails(env.refresh, missing, token=first["RefreshToken"])
+    fails(env.client.get_user, *missing, AccessToken=first["AccessToken"])
+    fails(env.refresh, *missing, token=first["RefreshToken"])
 
 
 # --- ChangePassword -----------------------------------------------------------------------------
@@ -405,18 +393,18 @@ def test_change_password(client: Any, mock: CognitoMock) -> None:
     session, other = env.sign_in(), env.sign_in()
     token = session["AccessToken"]
     change = env.client.change_password
-    fails(change, ("NotAuthorizedException", "Incorrect username or password."),
+    fails(change, "NotAuthorizedException", "Incorrect username or password.",
           AccessToken=token, PreviousPassword="Wrong-Horse-9", ProposedPassword="New-Horse-10")  # fmt: skip
-    fails(change, ("NotAuthorizedException", "Incorrect username or password."),
+    fails(change, "NotAuthorizedException", "Incorrect username or password.",
           AccessToken=token, ProposedPassword="New-Horse-10")  # fmt: skip
-    fails(change, ("InvalidPasswordException",
-                   "Password did not conform with policy: Password not long enough"),
+    fails(change, "InvalidPasswordException",
+          "Password did not conform with policy: Password not long enough",
           AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword="Sh0rt-pw")  # fmt: skip
-    fails(change, ("PasswordHistoryPolicyViolationException", "Password has previously been used"),
+    fails(change, "PasswordHistoryPolicyViolationException", "Password has previously been used",
           AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword=PASSWORD)  # fmt: skip
     assert env.sign_in()  # the password is unchanged after every refusal
     change(AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword="New-Horse-10")
-    fails(env.sign_in, ("NotAuthorizedException", "Incorrect username or password."))
+    fails(env.sign_in, "NotAuthorizedException", "Incorrect username or password.")
     assert env.sign_in(password="New-Horse-10")
     # The service revokes no session on a password change: both sessions keep working.
     assert env.client.get_user(AccessToken=token)["Username"] == "alice"
@@ -433,11 +421,11 @@ def test_change_password_hourly_limit(env: Env, clock: ManualClock) -> None:
                 AccessToken=token, PreviousPassword="Wrong-Horse-9", ProposedPassword="New-Horse-10"
             )
         assert caught.value.response["Error"]["Message"] == "Incorrect username or password."
-    fails(env.client.change_password, LIMIT, AccessToken=token, PreviousPassword=PASSWORD,
+    fails(env.client.change_password, *LIMIT, AccessToken=token, PreviousPassword=PASSWORD,
           ProposedPassword="New-Horse-10")  # fmt: skip
     assert env.sign_in()  # refused: still the old password
     clock.advance(3599)
-    fails(env.client.change_password, LIMIT, AccessToken=token, PreviousPassword=PASSWORD,
+    fails(env.client.change_password, *LIMIT, AccessToken=token, PreviousPassword=PASSWORD,
           ProposedPassword="New-Horse-10")  # fmt: skip
     clock.advance(1)
     token = env.sign_in()["AccessToken"]
@@ -455,12 +443,11 @@ def test_attribute_verification_codes(env: Env, mock: CognitoMock, clock: Manual
     token = env.sign_in()["AccessToken"]
     get_code = env.client.get_user_attribute_verification_code
     verify = env.client.verify_user_attribute
-    fails(get_code, NOT_VERIFIABLE, AccessToken=token, AttributeName="name")
-    fails(verify, NOT_VERIFIABLE, AccessToken=token, AttributeName="name", Code="123456")
-    fails(get_code, ("InvalidParameterException",
-                     "User does not have a valid registered phone number"),
+    fails(get_code, *NOT_VERIFIABLE, AccessToken=token, AttributeName="name")
+    fails(verify, *NOT_VERIFIABLE, AccessToken=token, AttributeName="name", Code="123456")
+    fails(get_code, "InvalidParameterException", "User does not have a valid registered phone number",
           AccessToken=token, AttributeName="phone_number")  # fmt: skip
-    fails(verify, ("ExpiredCodeException", "Invalid code provided, please request a code again."),
+    fails(verify, "ExpiredCodeException", "Invalid code provided, please request a code again.",
           AccessToken=token, AttributeName="email", Code="123456")  # fmt: skip
     assert len(mock.outbox) == 0
     answer = get_code(AccessToken=token, AttributeName="email")
@@ -481,7 +468,7 @@ def test_attribute_verification_codes(env: Env, mock: CognitoMock, clock: Manual
     stale = mock.outbox.last_code("a@example.com")
     clock.advance(86401)
     token = env.sign_in()["AccessToken"]
-    fails(verify, ("ExpiredCodeException", "Invalid code provided, please request a code again."),
+    fails(verify, "ExpiredCodeException", "Invalid code provided, please request a code again.",
           AccessToken=token, AttributeName="email", Code=stale)  # fmt: skip
 
 
@@ -493,7 +480,7 @@ def test_verification_code_hourly_limit(env: Env, mock: CognitoMock, clock: Manu
         get_code(AccessToken=token, AttributeName=attribute)
     assert mock.outbox.last("+15550001111").medium == "SMS"
     sent = len(mock.outbox)
-    fails(get_code, LIMIT, AccessToken=token, AttributeName="phone_number")
+    fails(get_code, *LIMIT, AccessToken=token, AttributeName="phone_number")
     assert len(mock.outbox) == sent
     clock.advance(3600)
     answer = get_code(AccessToken=env.sign_in()["AccessToken"], AttributeName="phone_number")
@@ -507,9 +494,9 @@ def test_wrong_codes_run_out(env: Env, mock: CognitoMock) -> None:
     code = mock.outbox.last_code("a@example.com")
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
-        fails(env.client.verify_user_attribute,
-              ("CodeMismatchException", "Invalid verification code provided, please try again."),
+        fails(env.client.verify_user_attribute, "CodeMismatchException",
+              "Invalid verification code provided, please try again.",
               AccessToken=token, AttributeName="email", Code=wrong)  # fmt: skip
-    fails(env.client.verify_user_attribute, LIMIT, AccessToken=token, AttributeName="email",
+    fails(env.client.verify_user_attribute, *LIMIT, AccessToken=token, AttributeName="email",
           Code=code)  # fmt: skip
     assert env.attrs().get("email_verified") != "true"

@@ -10,7 +10,8 @@ from typing import Any
 import pyotp
 import pytest
 
-PASSWORD = "Correct-Horse-9"
+from tests.helpers import PASSWORD
+
 MISMATCH = "Invalid code or auth state for the user."
 SMS_ROLE = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "ext"}
 SES = {

@@ -12,8 +12,8 @@ from pycognito import aws_srp
 
 from cognito_mock import ManualClock
 from cognito_mock.backend.crypto.srp import format_timestamp
+from tests.helpers import PASSWORD
 
-PASSWORD = "Correct-Horse-9"
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 
 

@@ -17,10 +17,10 @@ from cognito_mock.backend.hooks.triggers import (
     TriggerNotRegisteredError,
     Triggers,
 )
+from tests.helpers import PASSWORD, fails
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:trigger"
 OTHER_ARN = "arn:aws:lambda:us-east-1:123456789012:function:other"
-PASSWORD = "Correct-Horse-9"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 
@@ -57,13 +57,6 @@ def sign_in(client: Any, app: str, name: str = "alice", password: str = PASSWORD
         AuthParameters={"USERNAME": name, "PASSWORD": password},
         **kw,
     )
-
-
-def fails(call: Any, code: str, message: str, **kwargs: Any) -> None:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    assert (error["Code"], error["Message"]) == (code, message)
 
 
 def envelope(event: dict[str, Any], source: str, pool: str, user: str, client_id: str) -> None:

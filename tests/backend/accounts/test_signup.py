@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import add_client, fails, record, secret_hash, secret_of, status
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.backend.accounts.signup import RESEND_LIMIT
+from tests.helpers import PASSWORD, add_client, fails, record, secret_hash, secret_of, status
 
-PASSWORD = "Passw0rd!"
 EMAIL = "someone@gmail.com"
 PHONE = "+447700904114"
 MISMATCH = "Invalid verification code provided, please try again."

@@ -1,12 +1,12 @@
-"""Helpers shared by the self-service test modules (sign-up and recovery): app clients, secrets,
-user records and a ClientError matcher. Importable because tests/backend/conftest.py puts this
-folder on sys.path."""
+"""Helpers every test module may import (`from tests.helpers import fails, PASSWORD`): the one
+copy of each, computed independently of the mock where they prove something (SECRET_HASH)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +15,34 @@ from botocore.exceptions import ClientError
 from cognito_mock import CognitoMock
 from cognito_mock.backend.kernel.records import User
 
-__all__ = ["add_client", "fails", "record", "secret_hash", "secret_of", "status"]
+__all__ = [
+    "ALL_FLOWS",
+    "PASSWORD",
+    "add_client",
+    "fails",
+    "record",
+    "secret_hash",
+    "secret_of",
+    "status",
+]
+
+PASSWORD = "Correct-Horse-9"  # satisfies the default password policy
+ALL_FLOWS = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_AUTH",
+]
+
+
+def fails(call: Callable[..., Any], code: str, message: str, **kwargs: Any) -> ClientError:
+    """The boto3 call must fail with exactly this error code and message."""
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (code, message)
+    return caught.value
 
 
 def secret_hash(secret: str, username: str, client_id: str) -> str:
@@ -40,6 +67,7 @@ def secret_of(client: Any, pool_id: str, client_id: str) -> str:
 
 
 def record(mock: CognitoMock, pool_id: str, name: str) -> User:
+    """The user's record in the mock's state."""
     user = mock.backend().pools[pool_id].users.get(name)
     assert user is not None
     return user
@@ -47,10 +75,3 @@ def record(mock: CognitoMock, pool_id: str, name: str) -> User:
 
 def status(client: Any, pool_id: str, name: str) -> str:
     return str(client.admin_get_user(UserPoolId=pool_id, Username=name)["UserStatus"])
-
-
-def fails(call: Any, code: str, message: str, **kwargs: Any) -> None:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    assert caught.value.response["Error"]["Code"] == code
-    assert caught.value.response["Error"]["Message"] == message
