@@ -74,8 +74,10 @@ def _find_demo(mock: CognitoMock) -> dict[str, str] | None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from cognito_mock.persistence import Persistence, StateFileError, recording_mock
-    from cognito_mock.seed import SeedError, apply_seed, load_seed
+    from cognito_mock.errors import SeedError, StateFileError
+    from cognito_mock.persistence import Persistence
+    from cognito_mock.recording import recording_mock
+    from cognito_mock.seed import apply_seed, load_seed
     from cognito_mock.transports.http import CognitoHTTPServer
 
     logging.basicConfig(

@@ -17,12 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_mock import errors
-from cognito_mock.errors import (
-    OAUTH2_ENDPOINTS,
-    FaultConfigurationError,
-    OAuthError,
-    ServiceError,
-)
+from cognito_mock.errors import OAUTH2_ENDPOINTS, FaultConfigurationError, OAuthError, ServiceError
 from cognito_mock.shapes import index
 from cognito_mock.shapes import operation as operation_spec
 

@@ -15,7 +15,8 @@ import boto3
 import pytest
 
 from cognito_mock import CognitoMock
-from cognito_mock.seed import SeedError, apply_seed, load_seed
+from cognito_mock.errors import SeedError
+from cognito_mock.seed import apply_seed, load_seed
 
 FIXED_POOL = "us-east-1_Fixed0001"
 FIXED_CLIENT = "fixedclient0000000000000001"

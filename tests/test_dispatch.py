@@ -8,11 +8,11 @@ import pytest
 
 from cognito_mock import CognitoMock, ContractViolation, OperationNotImplementedError
 from cognito_mock.backend.kernel import registry
-from cognito_mock.dispatch import UnknownOperationError
 from cognito_mock.errors import (
     InvalidParameterException,
     ResourceNotFoundException,
     ServiceError,
+    UnknownOperationError,
     UserNotFoundException,
     service_error_class,
 )

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from cognito_mock.backend.crypto import keys
-from cognito_mock.persistence import Persistence, StateFileError, recording_mock
+from cognito_mock.errors import StateFileError
+from cognito_mock.persistence import Persistence
+from cognito_mock.recording import recording_mock
 from tests.helpers import PASSWORD
 
 TARGET = "AWSCognitoIdentityProviderService."

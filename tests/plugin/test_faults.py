@@ -11,11 +11,12 @@ from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock
 from cognito_mock.errors import (
+    FaultConfigurationError,
     InternalErrorException,
     TooManyRequestsException,
     UserNotFoundException,
 )
-from cognito_mock.faults import Fault, FaultConfigurationError, Faults, Injected
+from cognito_mock.faults import Fault, Faults, Injected
 
 
 def no_retries() -> Config:

@@ -8,8 +8,9 @@ from cognito_mock.backend.accounts.signup import NOT_FOUND, client_and_pool, sim
 from cognito_mock.backend.directory.migration import migrate_user
 from cognito_mock.backend.directory.passwords import check_password, set_password
 from cognito_mock.backend.directory.users import recovery_attribute, recovery_order
+from cognito_mock.backend.hooks.events import post_confirmation
 from cognito_mock.backend.hooks.messages import send_code
-from cognito_mock.backend.hooks.triggers import post_confirmation, with_caller
+from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.attributes import VERIFIED_FLAG
 from cognito_mock.backend.kernel.codes import consume_code, issue_code
 from cognito_mock.backend.kernel.records import UserPool

@@ -13,8 +13,9 @@ from cognito_mock.backend.directory.users import (
     find_user,
     index_aliases,
 )
+from cognito_mock.backend.hooks.events import post_confirmation, pre_sign_up
 from cognito_mock.backend.hooks.messages import send_code, verification_target
-from cognito_mock.backend.hooks.triggers import post_confirmation, pre_sign_up, with_caller
+from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.attributes import (
     VERIFIED_FLAG,
     check_attributes,

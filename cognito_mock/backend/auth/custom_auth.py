@@ -14,12 +14,12 @@ from cognito_mock.backend.auth.first_factor import (
 )
 from cognito_mock.backend.auth.pipeline import Answer, challenge, finish_sign_in
 from cognito_mock.backend.directory.users import find_user
+from cognito_mock.backend.hooks.events import pre_authentication
 from cognito_mock.backend.hooks.triggers import (
     INVALID_JSON,
     check_fields,
     configured,
     invoke,
-    pre_authentication,
     string_map,
     user_attributes,
 )

@@ -11,7 +11,7 @@ from typing import Any
 from cognito_mock.backend.auth.pipeline import finish_sign_in
 from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.directory.users import find_user
-from cognito_mock.backend.hooks.triggers import pre_authentication
+from cognito_mock.backend.hooks.events import pre_authentication
 from cognito_mock.backend.kernel.challenge_sessions import open_session, start_srp
 from cognito_mock.backend.kernel.records import AppClient, SrpVerifier, User, UserPool
 from cognito_mock.backend.kernel.state import Backend

@@ -21,8 +21,9 @@ from cognito_mock.backend.directory.users import (
     require_user,
     user_type,
 )
+from cognito_mock.backend.hooks.events import post_confirmation, pre_sign_up
 from cognito_mock.backend.hooks.messages import send_code, send_invitation
-from cognito_mock.backend.hooks.triggers import post_confirmation, pre_sign_up, with_caller
+from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.attributes import (
     check_attributes,
     custom_attribute,

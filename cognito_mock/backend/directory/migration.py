@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from cognito_mock.backend.directory.passwords import set_password
 from cognito_mock.backend.directory.users import create_user, find_user
-from cognito_mock.backend.hooks.triggers import configured, user_migration
+from cognito_mock.backend.hooks.events import user_migration
+from cognito_mock.backend.hooks.triggers import configured
 from cognito_mock.backend.kernel.attributes import check_attributes
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.state import Backend

@@ -6,7 +6,10 @@ import string
 from typing import Any
 
 from cognito_mock.backend.kernel.records import User, UserPool
-from cognito_mock.errors import InvalidPasswordException, PasswordHistoryPolicyViolationException
+from cognito_mock.errors import (
+    InvalidPasswordException,
+    PasswordHistoryPolicyViolationException,
+)
 from cognito_mock.ids import Ids
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.hooks.triggers import custom_message
+from cognito_mock.backend.hooks.events import custom_message
 from cognito_mock.backend.kernel.outbox import Message, Outbox, code_delivery
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.state import Backend

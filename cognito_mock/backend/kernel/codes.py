@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from cognito_mock.backend.kernel.records import Code, User
-from cognito_mock.errors import CodeMismatchException, ExpiredCodeException, LimitExceededException
+from cognito_mock.errors import (
+    CodeMismatchException,
+    ExpiredCodeException,
+    LimitExceededException,
+)
 from cognito_mock.ids import Ids
 
 __all__ = ["MAX_FAILURES", "TTL", "consume_code", "issue_code"]

@@ -10,10 +10,7 @@ from cognito_mock.backend.kernel.jsontree import clone
 from cognito_mock.backend.kernel.records import UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.errors import (
-    FeatureUnavailableInTierException,
-    InvalidParameterException,
-)
+from cognito_mock.errors import FeatureUnavailableInTierException, InvalidParameterException
 from cognito_mock.validation.compiled import compiled
 from cognito_mock.validation.explain import explain
 from cognito_mock.validation.messages import service_message

@@ -11,12 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend.hooks.triggers import (
-    TRIGGERS,
-    LambdaTimeout,
-    TriggerNotRegisteredError,
-    Triggers,
-)
+from cognito_mock.backend.hooks.triggers import TRIGGERS, Triggers
+from cognito_mock.errors import LambdaTimeout, TriggerNotRegisteredError
 from tests.helpers import PASSWORD, fails
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:trigger"

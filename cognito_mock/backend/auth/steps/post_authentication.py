@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cognito_mock.backend.auth.pipeline import SignIn, sign_in_step
-from cognito_mock.backend.hooks.triggers import post_authentication
+from cognito_mock.backend.hooks.events import post_authentication
 
 __all__: list[str] = []
 
