@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from cognito_mock.errors import (
         CognitoMockError,
         ContractViolation,
+        LambdaTimeout,
         OperationNotImplementedError,
         ServiceError,
     )
@@ -19,6 +20,7 @@ __all__ = [
     "CognitoMock",
     "CognitoMockError",
     "ContractViolation",
+    "LambdaTimeout",
     "ManualClock",
     "OperationNotImplementedError",
     "ServiceError",
@@ -32,6 +34,7 @@ _HOMES = {
     "CognitoMock": "cognito_mock.mock",
     "CognitoMockError": "cognito_mock.errors",
     "ContractViolation": "cognito_mock.errors",
+    "LambdaTimeout": "cognito_mock.errors",
     "ManualClock": "cognito_mock.clock",
     "OperationNotImplementedError": "cognito_mock.errors",
     "ServiceError": "cognito_mock.errors",

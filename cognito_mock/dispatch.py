@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from cognito_mock.backend import handlers as _handlers  # noqa: F401  (registers every handler)
-from cognito_mock.backend.kernel.registry import handler, registered
+from cognito_mock.backend.kernel.registry import handler
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import OperationNotImplementedError, ServiceError, UnknownOperationError
 from cognito_mock.shapes import index
@@ -19,14 +19,10 @@ from cognito_mock.shapes import operation as operation_spec
 from cognito_mock.validation import validate_error, validate_request, validate_response
 from cognito_mock.validation.compiled import compiled
 
-__all__ = ["FaultHook", "UnknownOperationError", "implemented", "invoke"]
+__all__ = ["FaultHook", "UnknownOperationError", "invoke"]
 
 # Called before the handler with (operation, request); may raise a declared ServiceError or sleep.
 FaultHook = Callable[[str, dict[str, Any]], None]
-
-
-def implemented() -> list[str]:
-    return registered()
 
 
 Check = Callable[[Any], bool]

@@ -1,7 +1,5 @@
-"""Imports every backend module so each registers its handlers with `@operation`.
-
-Discovery keeps concerns independent: a new handler module needs no edit here.
-"""
+"""Imports every backend module so each registers its handlers (`@operation`), sign-in steps
+(`@sign_in_step`) and challenges (`@challenge`); a new module needs no edit here."""
 
 from __future__ import annotations
 

@@ -29,7 +29,6 @@ class Violation:
     constraint: str  # e.g. "Member must have length less than or equal to 55"
     value: Any  # the offending value; `_MISSING` for an absent required member
     sensitive: bool
-    in_map_key: bool = False
 
 
 class _Missing:
@@ -126,7 +125,7 @@ def explain(
         key_shape, value_shape = _ref(schema["propertyNames"]), _ref(schema["additionalProperties"])
         for k, v in value.items():
             for bad in explain(key_shape, k, (*path, MapKey(k)), sensitive, response):
-                out.append(Violation(bad.path, bad.constraint, k, bad.sensitive, in_map_key=True))
+                out.append(Violation(bad.path, bad.constraint, k, bad.sensitive))
             out += explain(value_shape, v, (*path, MapKey(k)), sensitive, response)
     elif kind == "object":
         members = schema["properties"]

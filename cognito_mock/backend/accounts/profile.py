@@ -1,6 +1,5 @@
 """Self-service user operations authorised by an access token: read, update and delete attributes,
-verify email / phone, change password, delete the account. Imports backend records, users,
-user_admin, codes, messages, passwords and tokens."""
+verify email / phone, change password, delete the account."""
 
 from __future__ import annotations
 

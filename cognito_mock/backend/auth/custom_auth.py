@@ -1,6 +1,6 @@
 """CUSTOM_AUTH: InitiateAuth runs DefineAuthChallenge (and CreateAuthChallenge); answering
 CUSTOM_CHALLENGE runs VerifyAuthChallengeResponse, then Define again, until it issues tokens or
-fails the sign-in. Imports backend auth (challenges, sessions, signin), users and triggers."""
+fails the sign-in."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The UserMigration trigger: a user this pool does not know is created from the trigger's answer
-(at password sign-in and ForgotPassword). Imports backend attributes, users, passwords, triggers."""
+(at password sign-in and ForgotPassword)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """Device tracking: users' device records, the pool's DeviceConfiguration, and the nine device
-operations (ConfirmDevice, Get/List/Forget/UpdateDeviceStatus and their Admin forms).
-Imports backend records, users, pagination, tokens and the SRP math."""
+operations (ConfirmDevice, Get/List/Forget/UpdateDeviceStatus and their Admin forms)."""
 
 from __future__ import annotations
 

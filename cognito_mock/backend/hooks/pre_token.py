@@ -1,5 +1,5 @@
 """The PreTokenGeneration trigger (V1_0 ID-token claims; V2_0/V3_0 ID and access claims and scopes)
-applied to the claims of tokens about to be signed. Imports backend records, state and triggers."""
+applied to the claims of tokens about to be signed."""
 
 from __future__ import annotations
 

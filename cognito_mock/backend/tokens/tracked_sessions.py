@@ -1,5 +1,5 @@
 """Session tracking and auth factors: list/revoke a user's token sessions, pool and client session
-configuration, and the user's configured authentication factors. Imports backend records and tokens."""
+configuration, and the user's configured authentication factors."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Sign-in step 20 "device" and its challenges DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER: a new
+"""Sign-in step "device" and its challenges DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER: a new
 device gets NewDeviceMetadata, a confirmed one proves its device password by SRP (and a
-remembered one may stand in for MFA). Imports backend devices, the sign-in pipeline and SRP."""
+remembered one may stand in for MFA)."""
 
 from __future__ import annotations
 

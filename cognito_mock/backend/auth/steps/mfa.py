@@ -1,5 +1,5 @@
-"""The MFA sign-in step (order 30) and its challenges: SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP,
-SELECT_MFA_TYPE and MFA_SETUP. Imports backend mfa, messages and the auth modules."""
+"""Sign-in step "mfa" and its challenges: SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP,
+SELECT_MFA_TYPE and MFA_SETUP."""
 
 from __future__ import annotations
 
