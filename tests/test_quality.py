@@ -14,6 +14,7 @@ import pytest
 import cognito_mock.backend.handlers  # noqa: F401  (registers every handler, step and challenge)
 from cognito_mock.backend.auth.pipeline import STEP_ORDER, registered_steps
 from cognito_mock.backend.hooks.triggers import TRIGGERS
+from cognito_mock.backend.kernel.registry import handler, registered
 from cognito_mock.shapes import schema_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,3 +112,23 @@ def test_triggers_are_the_lambda_config_keys_that_invoke_a_lambda() -> None:
     }
     assert set(TRIGGERS) | not_invoked == members
     assert not set(TRIGGERS) & not_invoked
+
+
+def test_a_handler_never_calls_another_handler() -> None:
+    """Logic two operations share is a plain function in the lowest package that needs it."""
+    handlers = {(h.__module__, h.__name__) for h in map(handler, registered()) if h is not None}
+    names_by_module: dict[str, set[str]] = {}
+    for module, name in handlers:
+        names_by_module.setdefault(module, set()).add(name)
+    found = []
+    for path in sorted((PACKAGE / "backend").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in names_by_module:
+                found += [f"{module} imports {node.module}.{alias.name}" for alias in node.names
+                          if alias.name in names_by_module[node.module]]  # fmt: skip
+            local = names_by_module.get(module, set())
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in local:
+                found.append(f"{module} calls its handler {node.func.id}")  # type: ignore[attr-defined]
+    assert found == []

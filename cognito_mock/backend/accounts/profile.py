@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.directory.admin import admin_get_user
 from cognito_mock.backend.directory.attribute_updates import (
     apply_attribute_update,
     check_identifiers,
     delete_attributes,
 )
 from cognito_mock.backend.directory.passwords import check_password, set_password
-from cognito_mock.backend.directory.users import attribute_list, delete_user, index_aliases
+from cognito_mock.backend.directory.users import (
+    attribute_list,
+    delete_user,
+    index_aliases,
+    mfa_settings,
+)
 from cognito_mock.backend.hooks.messages import send_code
 from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.attributes import VERIFIABLE, VERIFIED_FLAG, check_attributes
@@ -44,7 +48,6 @@ HOURLY_LIMITS = {"ChangePassword": 5, "GetUserAttributeVerificationCode": 5}
 _HOUR = 3600.0
 # Clients never write these with an access token, whatever their WriteAttributes say.
 _NEVER_WRITABLE = frozenset(VERIFIED_FLAG.values())
-_MFA_KEYS = ("MFAOptions", "PreferredMfaSetting", "UserMFASettingList")
 
 
 def _caller(backend: Backend, request: dict[str, Any]) -> tuple[UserPool, User, AppClient | None]:
@@ -124,14 +127,12 @@ def _keep_sessions(pool: UserPool, user: User, before: tuple[float, str | None])
 
 @operation("GetUser")
 def get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool, user, client = _caller(backend, request)
+    _, user, client = _caller(backend, request)
     result: dict[str, Any] = {
         "Username": user.username,
         "UserAttributes": readable_attributes(client, user),
     }
-    # MFA settings exactly as AdminGetUser reports them (one place knows user.mfa's layout).
-    admin_view = admin_get_user(backend, {"UserPoolId": pool.id, "Username": user.username})
-    result.update({key: admin_view[key] for key in _MFA_KEYS if key in admin_view})
+    result.update(mfa_settings(user))  # exactly as AdminGetUser reports them
     return result
 
 

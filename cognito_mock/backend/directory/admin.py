@@ -17,6 +17,7 @@ from cognito_mock.backend.directory.passwords import (
 from cognito_mock.backend.directory.users import (
     create_user,
     delete_user,
+    mfa_settings,
     recovery_attribute,
     require_user,
     user_type,
@@ -89,11 +90,7 @@ def admin_get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
     result = user_type(user)
     result["UserAttributes"] = result.pop("Attributes")  # the same view under AdminGetUser's name
-    settings = user.mfa.enabled
-    if settings:
-        result["UserMFASettingList"] = list(settings)
-    if user.mfa.preferred:
-        result["PreferredMfaSetting"] = user.mfa.preferred
+    result.update(mfa_settings(user))
     return result
 
 

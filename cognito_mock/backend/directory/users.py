@@ -25,6 +25,7 @@ __all__ = [
     "create_user",
     "find_user",
     "index_aliases",
+    "mfa_settings",
     "require_user",
     "user_type",
 ]
@@ -64,9 +65,19 @@ def attribute_list(
     return [{"Name": k, "Value": attributes[k]} for k in only if k in attributes]
 
 
-def _mfa_options(user: User) -> list[dict[str, str]] | None:
-    options = user.mfa.options
-    return list(options) if options else None
+def mfa_settings(user: User) -> dict[str, Any]:
+    """The user's MFA settings as AdminGetUser and GetUser report them (absent when unset):
+    MFAOptions, UserMFASettingList, PreferredMfaSetting."""
+    mfa = user._mfa  # read without creating it: most users never have MFA settings
+    view: dict[str, Any] = {}
+    if mfa is not None:
+        if mfa.options:
+            view["MFAOptions"] = list(mfa.options)
+        if mfa.enabled:
+            view["UserMFASettingList"] = list(mfa.enabled)
+        if mfa.preferred:
+            view["PreferredMfaSetting"] = mfa.preferred
+    return view
 
 
 def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[str, Any]:
@@ -79,9 +90,9 @@ def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[st
         "Enabled": user.enabled,
         "UserStatus": user.status,
     }
-    options = _mfa_options(user)
-    if options:
-        view["MFAOptions"] = options
+    mfa = user._mfa
+    if mfa is not None and mfa.options:
+        view["MFAOptions"] = list(mfa.options)
     return view
 
 

@@ -1,5 +1,5 @@
-"""Session tracking and auth factors: list/revoke a user's token sessions, pool and client session
-configuration, and the user's configured authentication factors."""
+"""Session tracking: list and revoke a user's token sessions; the pool's and app clients' session
+configuration."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from cognito_mock.errors import (
     ResourceNotFoundException,
 )
 
-__all__ = ["DEFAULT_SSO_MINUTES", "auth_factors", "sso_validity_minutes"]
+__all__ = ["DEFAULT_SSO_MINUTES", "sso_validity_minutes"]
 
 DEFAULT_SSO_MINUTES = 60
 PAGE_SIZE = 125  # "all of a user's sessions in a single page of up to 125 sessions"
@@ -34,60 +34,6 @@ NOT_TRACKING = "Session tracking is not enabled for this user pool."
 NEEDS_TIER = "Session management requires the Essentials tier or higher."
 NO_SESSION = "Session does not exist."
 OWN_SESSION = "The session that the access token belongs to can't be revoked."
-
-# Factor order as the model's AuthFactorType enum lists them.
-_FACTOR_ORDER = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN", "SOFTWARE_TOKEN")
-# First factor -> the verified attribute it delivers codes to; MFA setting -> the factor it is.
-_OTP_TARGETS = {"EMAIL_OTP": "email_verified", "SMS_OTP": "phone_number_verified"}
-_MFA_FACTORS = {
-    "EMAIL_OTP": "EMAIL_OTP",
-    "SMS_MFA": "SMS_OTP",
-    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN",
-}
-
-
-# ----------------------------------------------------------------------------- auth factors
-
-
-def auth_factors(pool: UserPool, user: User) -> dict[str, Any]:
-    """GetUserAuthFactors' answer: MFA preference and settings, and the USER_AUTH factors.
-
-    A factor is configured when the user can use it: PASSWORD with a password set; EMAIL_OTP /
-    SMS_OTP as a first factor the pool allows with the verified email / phone, or as an activated
-    MFA method; SOFTWARE_TOKEN as activated TOTP MFA; WEB_AUTHN with a registered passkey (kept by
-    the WebAuthn concern in `user.passkeys`).
-    """
-    result: dict[str, Any] = {"Username": user.username}
-    if user.mfa.preferred:
-        result["PreferredMfaSetting"] = user.mfa.preferred
-    enabled = list(user.mfa.enabled)
-    if enabled:
-        result["UserMFASettingList"] = enabled
-    policy = (pool.settings.get("Policies") or {}).get("SignInPolicy") or {}
-    first = set(policy.get("AllowedFirstAuthFactors") or ["PASSWORD"])
-    factors = {_MFA_FACTORS[name] for name in enabled if name in _MFA_FACTORS}
-    if user.password is not None:
-        factors.add("PASSWORD")
-    for factor, flag in _OTP_TARGETS.items():
-        if factor in first and user.attributes.get(flag) == "true":
-            factors.add(factor)
-    if user._passkeys is not None and user.passkeys.credentials:
-        factors.add("WEB_AUTHN")
-    result["ConfiguredUserAuthFactors"] = [f for f in _FACTOR_ORDER if f in factors]
-    return result
-
-
-@operation("GetUserAuthFactors")
-def get_user_auth_factors(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool, user, _ = authenticate_access_token(backend, request["AccessToken"])
-    return auth_factors(pool, user)
-
-
-@operation("AdminGetUserAuthFactors")
-def admin_get_user_auth_factors(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    pool = backend.pool(request["UserPoolId"])
-    return auth_factors(pool, require_user(pool, request["Username"]))
-
 
 # ----------------------------------------------------------------------------- sessions
 
