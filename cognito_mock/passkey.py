@@ -90,6 +90,7 @@ class Passkey:
         passkey = Passkey()
         options = client.start_web_authn_registration(AccessToken=token)
         client.complete_web_authn_registration(AccessToken=token, Credential=passkey.create(options))
+        # Sign in with it: USER_AUTH's WEB_AUTHN challenge, answered with CREDENTIAL.
         challenge = client.initiate_auth(
             ClientId=app, AuthFlow="USER_AUTH",
             AuthParameters={"USERNAME": "alice", "PREFERRED_CHALLENGE": "WEB_AUTHN"},
