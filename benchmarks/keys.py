@@ -40,13 +40,26 @@ def timed(
     func: Callable[[], Any], rounds: int = 7, number: int = 200
 ) -> tuple[float, float, float]:
     """(median, min, max) microseconds per call over `rounds` batches of `number` calls."""
-    samples = []
+    return interleaved({"": (contextlib.nullcontext, func)}, rounds, number)[""]
+
+
+Variant = tuple[Callable[[], contextlib.AbstractContextManager[Any]], Callable[[], Any]]
+
+
+def interleaved(
+    variants: dict[str, Variant], rounds: int = 7, number: int = 200
+) -> dict[str, tuple[float, float, float]]:
+    """`timed` for several variants, batch by batch in turn so noise hits all alike; each
+    batch runs inside its variant's context."""
+    samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(number):
-            func()
-        samples.append((time.perf_counter() - start) / number * 1e6)
-    return statistics.median(samples), min(samples), max(samples)
+        for name, (context, func) in variants.items():
+            with context():
+                start = time.perf_counter()
+                for _ in range(number):
+                    func()
+                samples[name].append((time.perf_counter() - start) / number * 1e6)
+    return {name: (statistics.median(v), min(v), max(v)) for name, v in samples.items()}
 
 
 def each(func: Callable[[Any], Any], items: list[Any]) -> tuple[float, float, float]:
@@ -87,6 +100,14 @@ def keys_per_pool() -> Iterator[None]:
         keys.SigningKey.generate = saved_generate  # type: ignore[method-assign]
         keys._cache.clear()
         keys._cache.update(saved_cache)
+
+
+@contextlib.contextmanager
+def stacked(*contexts: contextlib.AbstractContextManager[Any]) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for context in contexts:
+            stack.enter_context(context)
+        yield
 
 
 def per_test(fresh_keys: bool) -> None:
@@ -143,18 +164,32 @@ def main() -> None:
     # OpenSSL prepares a key's Montgomery and blinding values on its first private operation.
     row("first signature with a new table key", "µs", each(sign, table_keys))
     row("first signature with a new generated key", "µs", each(sign, generated_keys))
-    row("later signatures, table key", "µs", timed(lambda: sign(table_keys[0])))
-    row("later signatures, generated key", "µs", timed(lambda: sign(generated_keys[0])))
+    later = interleaved(
+        {
+            "later signatures, table key": (contextlib.nullcontext, lambda: sign(table_keys[0])),
+            "later signatures, generated key": (
+                contextlib.nullcontext,
+                lambda: sign(generated_keys[0]),
+            ),
+        },
+        rounds=15,
+    )
+    for label, figure in later.items():
+        row(label, "µs", figure)
 
     print(f"\n{'per test: mock + pool + client + user + sign-in':<52}{'median':>13} (min-max)")
     per_test(False)
-    row("process-wide slot keys (today)", "µs", timed(lambda: per_test(False), number=50))
-    with keys_per_pool():
-        row("two new table keys per pool", "µs", timed(lambda: per_test(True), number=50))
-        if rsa_keys._gmpy2 is not None:
-            with pure_python():
-                row("two new table keys per pool, no gmpy2", "µs",
-                    timed(lambda: per_test(True), number=50))  # fmt: skip
+    variants: dict[str, Variant] = {
+        "process-wide slot keys (today)": (contextlib.nullcontext, lambda: per_test(False)),
+        "two new table keys per pool": (keys_per_pool, lambda: per_test(True)),
+    }
+    if rsa_keys._gmpy2 is not None:
+        variants["two new table keys per pool, no gmpy2"] = (
+            lambda: stacked(keys_per_pool(), pure_python()),
+            lambda: per_test(True),
+        )
+    for label, figure in interleaved(variants, rounds=9, number=40).items():
+        row(label, "µs", figure)
 
 
 if __name__ == "__main__":

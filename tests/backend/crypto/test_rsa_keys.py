@@ -233,6 +233,9 @@ def test_the_offset_picks_the_first_pair_and_defaults_to_random() -> None:
     assert primes_of(PrimeTable(PRIMES, offset=0).new_private_key()) == {PRIMES[0], PRIMES[1]}
     assert primes_of(PrimeTable(PRIMES, offset=2).new_private_key()) == {PRIMES[1], PRIMES[2]}
     assert primes_of(PrimeTable(PRIMES, offset=3).new_private_key()) == {PRIMES[0], PRIMES[3]}
+    last = PrimeTable(PRIMES, offset=-1)  # the far end of the order, then around to the start
+    assert primes_of(last.new_private_key()) == {PRIMES[-1], PRIMES[-2]}
+    assert primes_of(last.new_private_key()) == {PRIMES[0], PRIMES[1]}
     # Twenty default tables all starting at the same pair: a chance of (1/523,776)^19.
     assert len({PrimeTable(PRIMES).offset for _ in range(20)}) > 1
 
