@@ -16,8 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend import jwt, keys
-from cognito_mock.backend.crypto import rsa_keys
+from cognito_mock.backend.crypto import jwt, keys, rsa_keys
 
 PASSWORD = "Bench-Passw0rd!"
 CLAIMS = {  # an ID token's claims, roughly (size matters little: RS256 hashes, then signs)

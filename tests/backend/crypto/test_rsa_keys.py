@@ -14,9 +14,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from cognito_mock.backend import jwt as our_jwt
-from cognito_mock.backend import keys
-from cognito_mock.backend.crypto import rsa_keys
+from cognito_mock.backend.crypto import jwt as our_jwt
+from cognito_mock.backend.crypto import keys, rsa_keys
 from cognito_mock.backend.crypto.rsa_keys import PrimeTable, new_private_key
 from cognito_mock.codegen.primes import COUNT
 

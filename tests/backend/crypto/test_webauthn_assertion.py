@@ -28,7 +28,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend import webauthn
 from cognito_mock.backend.crypto import webauthn_assertion as wa
 from cognito_mock.backend.crypto.webauthn_assertion import (
     Refusal,
@@ -37,7 +36,8 @@ from cognito_mock.backend.crypto.webauthn_assertion import (
     request_options,
     verify_assertion,
 )
-from cognito_mock.backend.users import require_user
+from cognito_mock.backend.directory.users import require_user
+from cognito_mock.backend.factors import webauthn
 from cognito_mock.passkey import Passkey
 
 PASSWORD = "Correct-Horse-9"
