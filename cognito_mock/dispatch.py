@@ -1,7 +1,8 @@
 """The single request path every transport shares: validate, run the handler, check the answer.
 
 `invoke` holds the backend's lock for the whole call, so every transport is thread-safe and
-handlers need no locking. Handlers raise only `ServiceError`s their operation declares.
+handlers need no locking. Handlers raise only `ServiceError`s their operation declares, and see only
+requests in the model's types (`validation.deserialize`).
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ def invoke(
     check_in, check_out = _checks(operation)
     with backend.lock:
         if validate and not check_in(request):
-            validate_request(operation, request)
+            # Raises the service's error, or returns the request as deserialized (a float
+            # for an integer truncated, nulls dropped): handlers see only canonical values.
+            request = validate_request(operation, request)
         try:
             if fault is not None:
                 fault(operation, request)

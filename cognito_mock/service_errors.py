@@ -40,6 +40,7 @@ __all__ = [
     "RefreshTokenReuseException",
     "ResourceNotFoundException",
     "ScopeDoesNotExistException",
+    "SerializationException",
     "ServiceError",
     "ServiceQuotaExceededException",
     "SoftwareTokenMFANotFoundException",
@@ -229,6 +230,12 @@ class ScopeDoesNotExistException(ServiceError):
     pass
 
 
+class SerializationException(ServiceError):
+    """The JSON 1.1 protocol's own error, in no operation's error list: the body did not
+    deserialize into the operation's input shape (a wrong JSON type, an unpaired surrogate, ...).
+    Raised before the operation runs (`cognito_mock.validation.deserialize`)."""
+
+
 class ServiceQuotaExceededException(ServiceError):
     pass
 
@@ -339,5 +346,5 @@ _BY_CODE: dict[str, type[ServiceError]] = {
 
 
 def service_error_class(code: str) -> type[ServiceError]:
-    """The class for an AWS error code; KeyError if the model has no such error."""
+    """The class for an AWS error code; KeyError if neither the model nor the protocol has it."""
     return _BY_CODE[code]

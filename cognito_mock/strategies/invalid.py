@@ -24,15 +24,6 @@ __all__ = ["InvalidRequest", "invalid_values"]
 _NOT_IN_ENUM = "NOT_A_MODEL_VALUE"
 # Characters that break most patterns; drawn into a valid string to make a pattern breaker.
 _BREAKERS = " \x00!#\u00e9\n_-.0a\u3000"
-_WRONG_TYPE: dict[str, tuple[str, Any]] = {
-    "string": ("a string", 7),
-    "integer": ("an integer", "7"),
-    "number": ("a timestamp", "soon"),
-    "boolean": ("a boolean", "true"),
-    "array": ("a list", {}),
-    "map": ("a map", []),
-    "structure": ("a structure", []),
-}
 
 
 @dataclass(frozen=True)
@@ -132,14 +123,13 @@ def _string_breaks(schema: dict[str, Any], value: str, draw: Any) -> list[tuple[
     return out
 
 
-def _value_breaks(shape: str, value: Any, draw: Any, root: bool) -> list[tuple[Any, Path, str]]:
+def _value_breaks(shape: str, value: Any, draw: Any) -> list[tuple[Any, Path, str]]:
     """(broken value, path below the site, constraint) candidates for one site."""
     schema = _defs()[shape]
     kind = _kind(schema)
+    # A value of the wrong JSON type is not a constraint breach but a SerializationException
+    # (cognito_mock.validation.deserialize), so it is not drawn here.
     out: list[tuple[Any, Path, str]] = []
-    if kind is not None and not root:
-        article_name, wrong = _WRONG_TYPE[kind]
-        out.append((wrong, (), f"Member must be {article_name}"))
     if kind == "string":
         out += [(v, (), c) for v, c in _string_breaks(schema, value, draw)]
     elif kind == "integer":
@@ -185,7 +175,7 @@ def _structure_breaks(schema: dict[str, Any], value: Any, draw: Any) -> list[tup
     if absent:  # one absent optional member (never a document: it has no constraint), broken
         name = absent[draw(st.integers(0, len(absent) - 1))]
         member = _ref(schema["properties"][name])
-        for broken, below, constraint in _value_breaks(member, minimal_value(member), draw, False):
+        for broken, below, constraint in _value_breaks(member, minimal_value(member), draw):
             out.append(({**value, name: broken}, (name, *below), constraint))
     return out
 
@@ -216,7 +206,7 @@ def invalid_values(draw: Any, shape: str) -> InvalidRequest:
     sites = _sites(shape, value, (), False, [])
     start = draw(st.integers(0, len(sites) - 1))
     for site in sites[start:] + sites[:start]:
-        chosen = _checked(site, draw, root=not site.path)
+        chosen = _checked(site, draw)
         if chosen:
             broken, violation = chosen[draw(st.integers(0, len(chosen) - 1))]
             request = _replace(value, site.path, broken)
@@ -232,10 +222,10 @@ def invalid_values(draw: Any, shape: str) -> InvalidRequest:
     raise ValueError(f"{shape} has no constraint to break")  # pragma: no cover - every shape has
 
 
-def _checked(site: _Site, draw: Any, root: bool) -> list[tuple[Any, Violation]]:
+def _checked(site: _Site, draw: Any) -> list[tuple[Any, Violation]]:
     """The site's candidate breakages that break exactly the constraint they claim."""
     out = []
-    for broken, below, constraint in _value_breaks(site.shape, site.value, draw, root):
+    for broken, below, constraint in _value_breaks(site.shape, site.value, draw):
         found = explain(site.shape, broken)
         if len(found) == 1 and found[0].path == below and found[0].constraint == constraint:
             value = MISSING if constraint == "Member must not be null" else found[0].value

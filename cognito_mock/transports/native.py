@@ -43,7 +43,10 @@ def _blob_out(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, str):
-        return base64.b64encode(value.encode("utf-8")).decode("ascii")
+        try:
+            return base64.b64encode(value.encode("utf-8")).decode("ascii")
+        except UnicodeEncodeError:  # an unpaired surrogate: the deserializer words the refusal
+            return value
     return value
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,8 @@ def _reject_constant(name: str) -> Any:
 # Built once: json.loads/json.dumps with options construct a new decoder/encoder on every call.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_HEADER_LIMIT = 4096
 
 
 def operation_from_target(target: str | None) -> str:
@@ -61,7 +64,9 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
             else body
         )
         params = _DECODER.decode(text)
-    except (ValueError, UnicodeDecodeError):
+    # ValueError covers bad JSON and bad UTF-8; json raises RecursionError on deep nesting (a
+    # body of `[[[[…` is refused here, before anything walks it).
+    except (ValueError, RecursionError):
         raise WireError("SerializationException", "Failed to parse the request body.") from None
     if not isinstance(params, dict):
         raise WireError(
@@ -77,9 +82,22 @@ def _headers(request_id: str) -> dict[str, str]:
     return {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
 
 
+def _utf8(payload: dict[str, Any]) -> bytes:
+    # Values never hold unpaired surrogates (the deserializer refuses them); were one to slip
+    # through, it is written as `?` (as Java's encoder does), never a UnicodeEncodeError.
+    return _ENCODER.encode(payload).encode("utf-8", "replace")
+
+
+def _header_value(text: str) -> str:
+    """`text` as one header line: latin-1 only, every control character a space (no CR/LF), at
+    most `_HEADER_LIMIT` characters (HTTP clients refuse long header lines)."""
+    if len(text) > _HEADER_LIMIT:
+        text = text[:_HEADER_LIMIT] + "..."
+    return _CONTROL.sub(" ", text.encode("latin-1", "replace").decode("latin-1"))
+
+
 def encode_result(result: dict[str, Any], request_id: str) -> WireResponse:
-    body = _ENCODER.encode(result).encode("utf-8")
-    return WireResponse(200, body, _headers(request_id))
+    return WireResponse(200, _utf8(result), _headers(request_id))
 
 
 def encode_error(error: ServiceError | WireError, request_id: str) -> WireResponse:
@@ -91,12 +109,6 @@ def encode_error(error: ServiceError | WireError, request_id: str) -> WireRespon
     headers = _headers(request_id)
     headers["x-amzn-ErrorType"] = f"{payload['__type']}:"
     if payload.get("message"):
-        # Header values must be latin-1; the body keeps the exact text.
-        headers["x-amzn-ErrorMessage"] = (
-            str(payload["message"])
-            .encode("latin-1", "replace")
-            .decode("latin-1")
-            .replace("\n", " ")
-        )
-    body = _ENCODER.encode(payload).encode("utf-8")
-    return WireResponse(status, body, headers)
+        # Header values must be latin-1 and one line; the body keeps the exact text.
+        headers["x-amzn-ErrorMessage"] = _header_value(str(payload["message"]))
+    return WireResponse(status, _utf8(payload), headers)

@@ -1,7 +1,8 @@
 """Request, response and error checks against the API model, with the service's wording.
 
-Requests that break the model raise `InvalidParameterException`; responses or errors outside the model
-raise `ContractViolation` (a bug in the fake). Yes/no checks are compiled once per shape and cached.
+A request that does not deserialize into the model's types raises `SerializationException`; one that
+breaks a constraint raises `InvalidParameterException`; responses or errors outside the model raise
+`ContractViolation` (a bug in the fake). Yes/no checks are compiled once per shape and cached.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from cognito_mock.errors import ContractViolation, InvalidParameterException, ServiceError
 from cognito_mock.shapes import operation
 from cognito_mock.validation.compiled import compiled
+from cognito_mock.validation.deserialize import deserialize
 from cognito_mock.validation.explain import Violation, explain
 from cognito_mock.validation.messages import json_path, render_value, service_message
 
@@ -36,11 +38,17 @@ def request_violations(operation_name: str, params: Any) -> list[Violation]:
     return explain(spec.input, params)
 
 
-def validate_request(operation_name: str, params: Any) -> None:
-    """Raise `InvalidParameterException`, worded as the service words it, if `params` is invalid."""
+def validate_request(operation_name: str, params: Any) -> Any:
+    """`params` as the operation reads them (deserialized: nulls dropped, fractional integers
+    truncated), or `SerializationException` / `InvalidParameterException` worded as the service
+    words them."""
     spec = operation(operation_name)
-    if compiled(spec.input)(params):
-        return
+    check = compiled(spec.input)
+    if check(params):
+        return params
+    params = deserialize(spec.input, params)
+    if check(params):
+        return params
     violations = explain(spec.input, params)
     if not violations:  # the two engines disagree: our bug, not the caller's
         raise ContractViolation(operation_name, "request validators disagree on " + repr(params))

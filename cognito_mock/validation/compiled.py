@@ -2,8 +2,11 @@
 
 Each shape becomes one generated Python function in which scalar members are checked inline (no
 call per member), so a valid value costs a dict lookup and a comparison or two per member. When a
-validator says no, the slower `explain` walker words the reasons. Verdicts must equal jsonschema's
-on the same schemas (a differential test holds them together).
+validator says no, the slower `deserialize` and `explain` walkers word the reasons. Verdicts must
+equal jsonschema's on the same schemas (a differential test holds them together) for values in the
+deserializer's canonical form; beyond jsonschema they also say no to what the deserializer converts
+or refuses (a float for an integer, an unpaired surrogate, a timestamp outside years 1-9999, a
+document too deep), so such a value always takes the slow path.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from cognito_mock.shapes import schema_document
+from cognito_mock.validation.deserialize import TIMESTAMP_RANGE, document_ok
 
 __all__ = ["REQUEST_OVERRIDES", "RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
 
@@ -68,6 +72,7 @@ class _Source:
 
 
 _MISSING = object()
+_SURROGATE = re.compile("[\ud800-\udfff]").search
 
 
 def _length(schema: dict[str, Any], var: str, lo_key: str, hi_key: str) -> list[str]:
@@ -83,10 +88,12 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
     """A boolean expression checking `var` against `shape` (a call for non-scalar shapes)."""
     schema = schema_document()["$defs"][shape]
     kind = schema.get("type")
-    if kind is None:
-        return "True"
+    if kind is None:  # a document: any JSON value, bounded in depth
+        return f"{src.const(document_ok)}({var})"
     if kind == "string":
         terms = [f"type({var}) is str"]
+        # Well-formed Unicode only: ASCII (almost every string) is one cheap test.
+        terms.append(f"({var}.isascii() or {src.const(_SURROGATE)}({var}) is None)")
         if "enum" in schema:
             terms.append(f"{var} in {src.const(frozenset(schema['enum']))}")
         terms += _length(schema, var, "minLength", "maxLength")
@@ -94,15 +101,17 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
             terms.append(f"{src.const(re.compile(schema['pattern']).search)}({var}) is not None")
         return "(" + " and ".join(terms) + ")"
     if kind == "integer":
-        # JSON Schema's "integer" also admits 3.0; so does the service's JSON parser.
-        terms = [f"(type({var}) is int or (type({var}) is float and {var}.is_integer()))"]
+        # JSON Schema's "integer" also admits 3.0; here it takes the slow path, where the
+        # deserializer truncates it to an int as the service does, so handlers only see ints.
+        terms = [f"type({var}) is int"]
         if "minimum" in schema:
             terms.append(f"{var} >= {schema['minimum']}")
         if "maximum" in schema:
             terms.append(f"{var} <= {schema['maximum']}")
         return "(" + " and ".join(terms) + ")"
-    if kind == "number":
-        return f"(type({var}) is int or type({var}) is float)"
+    if kind == "number":  # timestamps; the range also says no to NaN and infinities
+        low, high = TIMESTAMP_RANGE
+        return f"((type({var}) is int or type({var}) is float) and {low} <= {var} <= {high})"
     if kind == "boolean":
         return f"({var} is True or {var} is False)"
     return f"{src.const(compiled(shape, response))}({var})"

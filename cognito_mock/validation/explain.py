@@ -12,6 +12,7 @@ from typing import Any
 
 from cognito_mock.shapes import schema_document
 from cognito_mock.validation.compiled import member_shape
+from cognito_mock.validation.deserialize import TIMESTAMP_RANGE, document_ok, unpaired_surrogate
 
 __all__ = ["MISSING", "MapKey", "Path", "Violation", "explain"]
 
@@ -54,24 +55,25 @@ def _ref(schema: dict[str, Any]) -> str:
 
 
 def _type_name(schema: dict[str, Any]) -> str:
-    kind = schema.get("type", "any")
+    kind = schema.get("type", "document")
     if kind == "object":
         return "map" if "propertyNames" in schema else "structure"
     return {"array": "list", "number": "timestamp"}.get(kind, kind)
 
 
 def _type_ok(schema: dict[str, Any], value: Any) -> bool:
+    """The JSON type, in the deserializer's canonical form (as the compiled checks see it)."""
     kind = schema.get("type")
     if kind is None:
-        return True
+        return document_ok(value)
     if kind == "string":
         return type(value) is str
     if kind == "boolean":
         return type(value) is bool
     if kind == "integer":
-        return type(value) is int or (type(value) is float and value.is_integer())
+        return type(value) is int
     if kind == "number":
-        return type(value) in (int, float)
+        return type(value) in (int, float) and TIMESTAMP_RANGE[0] <= value <= TIMESTAMP_RANGE[1]
     if kind == "array":
         return type(value) is list
     return type(value) is dict
@@ -89,6 +91,8 @@ def _bounds(schema: dict[str, Any], size: int, lo_key: str, hi_key: str, noun: s
 def _scalar_constraints(schema: dict[str, Any], value: Any) -> list[str]:
     kind = schema.get("type")
     if kind == "string":
+        if unpaired_surrogate(value) is not None:  # refused by the deserializer in requests
+            return ["Member must be well-formed Unicode (no unpaired surrogates)"]
         out = _bounds(schema, len(value), "minLength", "maxLength", "length")
         if "enum" in schema and value not in schema["enum"]:
             out.append("Member must satisfy enum value set: [" + ", ".join(schema["enum"]) + "]")
@@ -112,6 +116,9 @@ def explain(
     """Every violation of `shape` by `value`, in member order (empty when the value is valid)."""
     schema = _defs()[shape]
     sensitive = sensitive or bool(schema.get("x-aws-sensitive"))
+    # A null list item or map value (a null member is an absent one; a document may be null).
+    if value is None and "type" in schema:
+        return [Violation(path, "Member must not be null", MISSING, sensitive)]
     if not _type_ok(schema, value):
         article = "an" if _type_name(schema)[0] in "aeiou" else "a"
         return [Violation(path, f"Member must be {article} {_type_name(schema)}", value, sensitive)]

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from cognito_mock.backend.auth.pipeline import SignIn, sign_in_step
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.directory.users import require_user
 from cognito_mock.backend.kernel.jsontree import clone
 from cognito_mock.backend.kernel.paging import page_after
@@ -127,7 +127,7 @@ def update_auth_event_feedback(backend: Backend, request: dict[str, Any]) -> dic
     require_threat_protection(pool)
     user = require_user(pool, request["Username"])
     event = _find_event(user, request["EventId"])
-    if not hmac.compare_digest(str(event["_token"]), request["FeedbackToken"]):
+    if not same(str(event["_token"]), request["FeedbackToken"]):
         raise NotAuthorizedException("Invalid feedback token.")
     _give_feedback(backend, event, request["FeedbackValue"], "User")
     return {}

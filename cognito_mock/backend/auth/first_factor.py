@@ -4,12 +4,12 @@ passwords with lockout, SRP verifiers and the PASSWORD_VERIFIER challenge, USER_
 from __future__ import annotations
 
 import hashlib
-import hmac
 import uuid
 from typing import Any
 
 from cognito_mock.backend.auth.pipeline import finish_sign_in
 from cognito_mock.backend.crypto import srp
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.directory.users import find_user
 from cognito_mock.backend.hooks.events import pre_authentication
 from cognito_mock.backend.kernel.challenge_sessions import open_session, start_srp
@@ -122,7 +122,7 @@ def check_password(backend: Backend, client: AppClient, user: User, password: st
     check_state(client, user, password_ok=False)
     check_lockout(backend, user)
     stored = user.password
-    if stored is None or not hmac.compare_digest(stored.encode(), password.encode()):
+    if stored is None or not same(stored, password):
         raise record_failure(backend, user)
     record_success(user)
     check_state(client, user, password_ok=True)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from cognito_mock.backend.crypto.equal import same
+
 __all__ = [
     "G",
     "K",
@@ -177,7 +179,7 @@ class ServerChallenge:
             expected = self.expected_signature(pool_name, user_id, secret_block_b64, timestamp)
         except (ValueError, UnicodeError):  # binascii.Error is a ValueError; lone surrogates
             return False
-        return hmac.compare_digest(claimed, expected)
+        return same(claimed, expected)
 
 
 def start_challenge(

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 
+from cognito_mock.backend.crypto.equal import same
+
 __all__ = ["STEP", "totp_code", "totp_match"]
 
 STEP = 30  # RFC 6238 time step
@@ -25,4 +27,4 @@ def totp_match(secret: str, code: str, now: float) -> list[int]:
     """The time steps within the skew whose code is `code` (usually none or one)."""
     current = int(now // STEP)
     steps = range(current - _SKEW, current + _SKEW + 1)
-    return [s for s in steps if hmac.compare_digest(totp_code(secret, s), code)]
+    return [s for s in steps if same(totp_code(secret, s), code)]

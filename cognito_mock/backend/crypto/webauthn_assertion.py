@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import hmac
 import json
 import struct
 from collections.abc import Mapping, Sequence
@@ -23,6 +22,8 @@ from fido2.webauthn import (
     CollectedClientData,
     PublicKeyCredentialType,
 )
+
+from cognito_mock.backend.crypto.equal import same
 
 __all__ = [
     "DEFAULT_TIMEOUT_MS",
@@ -220,20 +221,20 @@ def verify_assertion(
     if (
         user_handle is not None
         and assertion.user_handle is not None
-        and not hmac.compare_digest(assertion.user_handle, user_handle)
+        and not same(assertion.user_handle, user_handle)
     ):
         raise WebAuthnAssertionError(Refusal.WRONG_USER, WRONG_USER)
     client_data = assertion.client_data
     if client_data.type != CollectedClientData.TYPE.GET:
         raise WebAuthnAssertionError(Refusal.NOT_GET, NOT_GET)
-    if not hmac.compare_digest(client_data.challenge, challenge):
+    if not same(client_data.challenge, challenge):
         raise WebAuthnAssertionError(Refusal.WRONG_CHALLENGE, WRONG_CHALLENGE)
     if not (verify_rp_id(rp_id, client_data.origin) or client_data.origin in origins):
         raise WebAuthnAssertionError(
             Refusal.ORIGIN_NOT_ALLOWED, ORIGIN_NOT_ALLOWED.format(client_data.origin, rp_id)
         )
     auth_data = assertion.authenticator_data
-    if not hmac.compare_digest(auth_data.rp_id_hash, hashlib.sha256(rp_id.encode()).digest()):
+    if not same(auth_data.rp_id_hash, hashlib.sha256(rp_id.encode()).digest()):
         raise WebAuthnAssertionError(Refusal.RP_MISMATCH, RP_MISMATCH.format(rp_id))
     if not auth_data.is_user_present():
         raise WebAuthnAssertionError(Refusal.NO_PRESENCE, NO_PRESENCE)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import struct
 from typing import Any
 
@@ -15,6 +14,7 @@ from fido2.attestation.base import Attestation, InvalidAttestation, UnsupportedT
 from fido2.rpid import verify_rp_id
 from fido2.webauthn import AttestationObject, AuthenticatorData, CollectedClientData
 
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.kernel.paging import page_after
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.registry import operation
@@ -276,7 +276,7 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
     expected = base64.urlsafe_b64decode(
         pending["challenge"] + "=" * (-len(pending["challenge"]) % 4)
     )
-    if not hmac.compare_digest(client_data.challenge, expected):
+    if not same(client_data.challenge, expected):
         raise WebAuthnChallengeNotFoundException(WRONG_CHALLENGE)
     rp_id = pending["rp_id"]
     if not _origin_allowed(backend, pool, rp_id, client_data.origin):
@@ -284,7 +284,7 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
             ORIGIN_NOT_ALLOWED.format(client_data.origin, rp_id)
         )
     auth_data: AuthenticatorData = attestation.auth_data
-    if not hmac.compare_digest(auth_data.rp_id_hash, hashlib.sha256(rp_id.encode()).digest()):
+    if not same(auth_data.rp_id_hash, hashlib.sha256(rp_id.encode()).digest()):
         raise WebAuthnRelyingPartyMismatchException(RP_MISMATCH.format(rp_id))
     if not auth_data.is_user_present():
         raise WebAuthnCredentialNotSupportedException(NO_PRESENCE)

@@ -3,9 +3,9 @@ its auth flows and existence-error setting, token validity, refresh-token rotati
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.crypto.secret_hash import secret_hash
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.state import Backend
@@ -158,6 +158,6 @@ def check_secret_hash(
     names = [usernames] if isinstance(usernames, str) else usernames
     for secret in secrets:
         for name in names:
-            if hmac.compare_digest(secret_hash(secret, name, client.client_id), given):
+            if same(secret_hash(secret, name, client.client_id), given):
                 return
     raise NotAuthorizedException(f"SecretHash does not match for the client: {client.client_id}")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
 from cognito_mock.backend.crypto import jwt
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.client_rules import (
@@ -75,7 +75,7 @@ def authenticate_client(
         raise OAuthError("invalid_client", 401) from None
     secrets = client.secret_values()
     if secrets:
-        if given is None or not any(hmac.compare_digest(s, given) for s in secrets):
+        if given is None or not any(same(s, given) for s in secrets):
             raise OAuthError("invalid_client", 401)
     elif given:
         raise OAuthError("invalid_client", 401)  # a secret for a public client proves nothing

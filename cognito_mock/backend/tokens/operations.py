@@ -3,9 +3,9 @@ GetTokensFromRefreshToken (with rotation) and GetSigningCertificate."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.directory.users import require_user
 from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.records import AppClient
@@ -35,7 +35,7 @@ def _secret_matches(client: AppClient, given: str | None) -> bool:
     secrets = client.secret_values()
     if not secrets:
         return True
-    return given is not None and any(hmac.compare_digest(s, given) for s in secrets)
+    return given is not None and any(same(s, given) for s in secrets)
 
 
 @operation("RevokeToken")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 from typing import Any
 
 from cognito_mock.backend.crypto import jwt
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.tokens.issue import ADMIN_SCOPE
@@ -82,7 +82,7 @@ def refresh_record(
     UserNotFoundException `User does not exist.` when the user was deleted.
     """
     record = token_store(pool).refresh.get(token)
-    if record is None or not hmac.compare_digest(record.client_id, client.client_id):
+    if record is None or not same(record.client_id, client.client_id):
         raise NotAuthorizedException(INVALID_REFRESH)
     now = backend.clock.now()
     if record.retired_at is not None and now >= record.retired_at:

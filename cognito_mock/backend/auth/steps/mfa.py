@@ -3,7 +3,6 @@ SELECT_MFA_TYPE and MFA_SETUP."""
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
@@ -15,6 +14,7 @@ from cognito_mock.backend.auth.pipeline import (
     finish_sign_in,
     sign_in_step,
 )
+from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.crypto.totp import totp_match
 from cognito_mock.backend.directory.users import find_user
 from cognito_mock.backend.factors.mfa import enable_factor, totp_secret, usable_factors
@@ -193,7 +193,7 @@ def _answer_code(answer: Answer) -> dict[str, Any]:
         _check_totp(answer, user, code)
     else:
         sent = str(session.data.get("code", ""))
-        if not hmac.compare_digest(sent.encode(), code.encode()):
+        if not same(sent, code):
             raise CodeMismatchException(MISMATCH)
         if answer.backend.clock.now() > float(session.data.get("code_expires", 0.0)):
             raise ExpiredCodeException(EXPIRED)
