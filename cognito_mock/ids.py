@@ -1,6 +1,9 @@
 """The only source of randomness: identifiers in the service's formats, codes, salts and secrets.
 
-Seedable so a test run replays exactly; unseeded instances draw from the OS.
+Seedable so a test run replays exactly; unseeded instances draw from the OS. A few values must
+differ between two mocks even with the same seed (signing keys, the key that signs page tokens):
+they come from `unseeded` and `unseeded_bytes`, which ignore the seed and leave the seeded stream
+untouched, so seeded ids stay the same with or without them.
 """
 
 from __future__ import annotations
@@ -8,8 +11,12 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 __all__ = ["Ids"]
+
+T = TypeVar("T")
 
 _ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -21,6 +28,15 @@ class Ids:
 
     def __init__(self, seed: int | str | None = None) -> None:
         self._random: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
+
+    def unseeded_bytes(self, n: int) -> bytes:
+        """`n` bytes from the OS, whatever the seed."""
+        return secrets.token_bytes(n)
+
+    def unseeded(self, make: Callable[[], T]) -> T:
+        """`make()`, a value drawn from the OS whatever the seed (an RSA key); a method so a
+        recording mock can put the value on its replay tape like every other draw."""
+        return make()
 
     def token_bytes(self, n: int) -> bytes:
         if isinstance(self._random, random.SystemRandom):

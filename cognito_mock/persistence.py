@@ -4,8 +4,9 @@ state, with the random values and clock readings each one used, compacted into p
 Why a journal and not a snapshot per call: pickling a pool of 1,000 users with their tokens takes
 ~8 ms and writing it ~10 ms more, and grows with the pool; a journal row costs tens of microseconds
 whatever the size. Replaying a call reproduces it exactly because everything it drew from `Ids`
-and the clock is recorded with it and handed back in the same order (`Recorder`). RSA signing keys
-are saved beside the state so tokens issued before a restart still verify after it.
+and the clock is recorded with it and handed back in the same order (`Recorder`). A pool's RSA signing
+keys are drawn through the same tape (as PEM) and pickled with its state, so tokens issued before a
+restart still verify after it.
 
 The file is trusted input (snapshots are pickles): only open state files you wrote yourself.
 """
@@ -22,10 +23,9 @@ import sqlite3
 import threading
 from typing import TYPE_CHECKING, Any
 
-from cognito_mock.backend.crypto import keys
 from cognito_mock.backend.kernel.records import UserDirectory
 from cognito_mock.errors import StateFileError
-from cognito_mock.recording import RecordingClock, RecordingIds, recording_mock
+from cognito_mock.recording import UNSEEDED, RecordingClock, RecordingIds, recording_mock
 from cognito_mock.transports import wire
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ log = logging.getLogger("cognito_mock.state")
 
 _APPLICATION = "cognito-mock"
 # 2: state is typed records (UserPool/User fields, Services) instead of string-keyed dicts.
-_FORMAT = "2"
+# 3: signing keys belong to each pool (pickled with it, drawn on the journal's tapes); users,
+#    tokens and challenge sessions carry the binding to the user record they were issued for.
+_FORMAT = "3"
 
 # Calls that never change state: not journaled (with every Describe* and List*). Anything else,
 # including Get* calls that send codes, rotate tokens or cache certificates, is.
@@ -61,6 +63,12 @@ READ_OPERATIONS = frozenset(
 
 def is_read(operation: str) -> bool:
     return operation in READ_OPERATIONS or operation.startswith(("Describe", "List"))
+
+
+def _drew_unseeded(tape: list[Any]) -> bool:
+    """Whether a call drew a value no seed reproduces (a pool's signing keys, the page-token
+    key): a read that did is journaled, so replay draws the same value from its tape."""
+    return any(kind == UNSEEDED for kind, _ in tape)
 
 
 # ------------------------------------------------------------------------------ snapshots
@@ -166,7 +174,6 @@ def _open(path: str) -> sqlite3.Connection:
             CREATE TABLE snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,
                                    data BLOB NOT NULL);
             CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry BLOB NOT NULL);
-            CREATE TABLE signing_keys (slot INTEGER PRIMARY KEY, pem BLOB NOT NULL);
             COMMIT;
             """
         )
@@ -189,7 +196,6 @@ class Persistence:
         self.recorder = mock.ids.recorder
         self._lock = mock._lock  # the mock's one lock: journal order is execution order
         self._db = _open(path)
-        self._saved_slots = 0
         self._since_snapshot = 0
         self.restored = self._restore()
 
@@ -198,9 +204,6 @@ class Persistence:
     def _restore(self) -> bool:
         """Load the snapshot and replay the journal; False for a new state file."""
         try:
-            for slot, pem in self._db.execute("SELECT slot, pem FROM signing_keys ORDER BY slot"):
-                keys.install_signing_key(slot, pem)
-                self._saved_slots = max(self._saved_slots, slot + 1)
             row = self._db.execute("SELECT seq, data FROM snapshot").fetchone()
             after = 0
             if row is not None:
@@ -232,7 +235,7 @@ class Persistence:
             elif kind == "oauth2":
                 endpoint, form, basic = payload
                 got = self.mock.handle_oauth2(endpoint, form, basic, region=region)[0]
-            else:  # "jwks": a discovery request that allocated the pool's signing keys
+            else:  # "jwks": a discovery request that made the pool's signing keys
                 self.mock.jwks(payload, region=region)
                 got = 200
         finally:
@@ -242,28 +245,12 @@ class Persistence:
 
     # -- serving -------------------------------------------------------------------------------
 
-    def _slots(self) -> int:
-        return self.mock.services.key_slots
-
     def _journal(self, entry: tuple[Any, ...]) -> None:
-        """Append one entry (and any new signing keys) in one transaction."""
-        db = self._db
-        db.execute("BEGIN")
-        try:
-            for slot in range(self._saved_slots, self._slots()):
-                db.execute(
-                    "INSERT OR REPLACE INTO signing_keys VALUES (?, ?)",
-                    (slot, keys.export_signing_key(slot)),
-                )
-            db.execute(
-                "INSERT INTO journal (entry) VALUES (?)",
-                (pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL),),
-            )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        self._saved_slots = max(self._saved_slots, self._slots())
+        """Append one entry."""
+        self._db.execute(
+            "INSERT INTO journal (entry) VALUES (?)",
+            (pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL),),
+        )
         self._since_snapshot += 1
         if self._since_snapshot >= self.compact_every:
             self.checkpoint()
@@ -275,7 +262,6 @@ class Persistence:
         except wire.WireError:
             operation = None
         with self._lock:
-            slots = self._slots()
             tape = self.recorder.start()
             try:
                 response = self.mock.handle_wire(target, body, region)
@@ -283,9 +269,9 @@ class Persistence:
                 self.recorder.stop()
             if operation is None:
                 return response  # never reached an operation: nothing changed
-            # A read is journaled only when it allocated a pool's signing keys, so replay
-            # allocates the same slots in the same order (replaying a read is harmless).
-            if not is_read(operation) or self._slots() != slots:
+            # A read is journaled only when it drew unseeded values (signing keys), so replay
+            # draws the same ones from the tape (replaying a read is harmless).
+            if not is_read(operation) or _drew_unseeded(tape):
                 self._journal(("call", region, (target, body), tape, response.status))
             return response
 
@@ -314,10 +300,13 @@ class Persistence:
 
     def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
         with self._lock:
-            slots = self._slots()
-            document = self.mock.jwks(pool_id, region=region)
-            if self._slots() != slots:
-                self._journal(("jwks", region, pool_id, [], 200))
+            tape = self.recorder.start()
+            try:
+                document = self.mock.jwks(pool_id, region=region)
+            finally:
+                self.recorder.stop()
+            if _drew_unseeded(tape):
+                self._journal(("jwks", region, pool_id, tape, 200))
             return document
 
     def openid_configuration(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
@@ -332,11 +321,6 @@ class Persistence:
             db = self._db
             db.execute("BEGIN")
             try:
-                for slot in range(self._saved_slots, self._slots()):
-                    db.execute(
-                        "INSERT OR REPLACE INTO signing_keys VALUES (?, ?)",
-                        (slot, keys.export_signing_key(slot)),
-                    )
                 last = db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()[0]
                 prior = db.execute("SELECT seq FROM snapshot").fetchone()
                 seq = max(last, prior[0] if prior else 0)
@@ -346,7 +330,6 @@ class Persistence:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            self._saved_slots = max(self._saved_slots, self._slots())
             self._since_snapshot = 0
 
     def close(self) -> None:

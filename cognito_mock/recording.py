@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from cognito_mock.clock import Clock, SystemClock
 from cognito_mock.errors import StateFileError
 from cognito_mock.ids import Ids
 from cognito_mock.mock import CognitoMock
 
-__all__ = ["Recorder", "RecordingClock", "RecordingIds", "recording_mock"]
+__all__ = ["UNSEEDED", "Recorder", "RecordingClock", "RecordingIds", "recording_mock"]
+
+T = TypeVar("T")
+# The tape kind of `Ids.unseeded` values (signing keys, the page-token key): a read that drew one
+# is journaled, so replay draws the same value.
+UNSEEDED = "unseeded"
 
 
 class Recorder:
@@ -70,6 +75,14 @@ class RecordingIds(Ids):
 
     def randbelow(self, n: int) -> int:
         return self.recorder.value("int", lambda: super(RecordingIds, self).randbelow(n))
+
+    def unseeded_bytes(self, n: int) -> bytes:
+        produce = lambda: super(RecordingIds, self).unseeded_bytes(n)  # noqa: E731
+        return self.recorder.value(UNSEEDED, produce)
+
+    def unseeded(self, make: Callable[[], T]) -> T:
+        # The value goes on the tape as it pickles (a signing key pickles as its PEM).
+        return self.recorder.value(UNSEEDED, lambda: super(RecordingIds, self).unseeded(make))
 
     def shuffle(self, items: list[str]) -> None:
         def produce() -> list[str]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+import pickle
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cognito_mock.backend.crypto import keys
 from cognito_mock.errors import StateFileError
 from cognito_mock.persistence import Persistence
-from cognito_mock.recording import recording_mock
+from cognito_mock.recording import UNSEEDED, recording_mock
 from tests.helpers import PASSWORD
 
 TARGET = "AWSCognitoIdentityProviderService."
@@ -60,9 +60,7 @@ def sign_in(app: Any, client_id: str, name: str) -> dict[str, Any]:
     )["AuthenticationResult"]  # fmt: skip
 
 
-def test_a_restart_replays_ids_times_and_tokens(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_restart_replays_ids_times_and_tokens(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     live = open_state(path)
     assert live.restored is False
@@ -70,8 +68,7 @@ def test_a_restart_replays_ids_times_and_tokens(
     add_user(live, pool_id, "ann")
     tokens = sign_in(live, client_id, "ann")
     before = ok(live, "AdminGetUser", UserPoolId=pool_id, Username="ann")
-    # No close(): as after kill -9. A new process has none of these signing keys.
-    monkeypatch.setattr(keys, "_cache", {})
+    # No close(): as after kill -9. The pool's keys come back from the journal's tapes.
     again = open_state(path)
     assert again.restored is True
     assert ok(again, "AdminGetUser", UserPoolId=pool_id, Username="ann") == before
@@ -87,21 +84,35 @@ def test_a_restart_replays_ids_times_and_tokens(
     assert (status, body["__type"]) == (400, "UserNotFoundException")
 
 
-def test_without_the_key_cache_restored_tokens_would_fail(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The check above can fail: new keys in the slots make old tokens invalid."""
+def test_keys_come_from_the_journal_not_from_the_process(tmp_path: Path) -> None:
+    """The check above could not pass by accident: without the keys on the journal's tapes
+    replay would draw new ones, so it refuses to go on."""
+    path = tmp_path / "state.db"
+    live = open_state(path)
+    pool_id, client_id = make_pool(live)
+    add_user(live, pool_id, "ann")
+    sign_in(live, client_id, "ann")
+    with sqlite3.connect(path) as db:
+        for seq, blob in db.execute("SELECT seq, entry FROM journal").fetchall():
+            kind, region, payload, tape, status = pickle.loads(blob)
+            kept = [item for item in tape if item[0] != UNSEEDED]
+            entry = pickle.dumps((kind, region, payload, kept, status))
+            db.execute("UPDATE journal SET entry = ? WHERE seq = ?", (entry, seq))
+    with pytest.raises(StateFileError, match="replay diverged"):
+        open_state(path)
+
+
+def test_keys_are_the_pools_own_across_a_snapshot(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     live = open_state(path)
     pool_id, client_id = make_pool(live)
     add_user(live, pool_id, "ann")
     tokens = sign_in(live, client_id, "ann")
-    monkeypatch.setattr(keys, "_cache", {})
-    with sqlite3.connect(path) as db:
-        db.execute("DELETE FROM signing_keys")
+    live.checkpoint()  # the keys now live in the snapshot's pickle (as PEM)
+    assert journal_rows(path) == 0
     again = open_state(path)
-    status, body = call(again, "GetUser", AccessToken=tokens["AccessToken"])
-    assert (status, body["__type"]) == (400, "NotAuthorizedException")
+    assert again.jwks(pool_id) == live.jwks(pool_id)
+    assert ok(again, "GetUser", AccessToken=tokens["AccessToken"])["Username"] == "ann"
 
 
 def test_reads_are_not_journaled_and_failed_writes_are(tmp_path: Path) -> None:
@@ -117,17 +128,14 @@ def test_reads_are_not_journaled_and_failed_writes_are(tmp_path: Path) -> None:
     assert journal_rows(path) == 3
 
 
-def test_key_allocation_by_a_discovery_read_replays_in_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_keys_made_by_a_discovery_read_replay_in_order(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     live = open_state(path)
     first, _ = make_pool(live)
     second, client_id = make_pool(live)
-    published = live.jwks(first)  # a GET of jwks.json takes the first pool's key slots
+    published = live.jwks(first)  # a GET of jwks.json makes the first pool's keys
     add_user(live, second, "bob")
     tokens = sign_in(live, client_id, "bob")
-    monkeypatch.setattr(keys, "_cache", {})
     again = open_state(path)
     assert again.jwks(first) == published
     assert ok(again, "GetUser", AccessToken=tokens["AccessToken"])["Username"] == "bob"

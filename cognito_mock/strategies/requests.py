@@ -61,11 +61,14 @@ _JSON_LEAVES = st.none() | st.booleans() | st.integers(-(2**31), 2**31) | st.tex
 
 
 def _document() -> st.SearchStrategy[Any]:
-    return st.recursive(
+    """Any JSON value but null: a member sent as null is an absent member."""
+    nested = st.recursive(
         _JSON_LEAVES,
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
         max_leaves=6,
     )
+    leaves = st.booleans() | st.integers(-(2**31), 2**31) | st.text(max_size=8)
+    return leaves | st.lists(nested, max_size=3) | st.dictionaries(st.text(max_size=8), nested)
 
 
 def _cycled(items: st.SearchStrategy[Any], size: int) -> st.SearchStrategy[list[Any]]:

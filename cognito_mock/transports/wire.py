@@ -66,15 +66,13 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
         params = _DECODER.decode(text)
     # ValueError covers bad JSON and bad UTF-8; json raises RecursionError on deep nesting (a
     # body of `[[[[…` is refused here, before anything walks it).
+    # The service answers a body it cannot parse, or one that is a JSON scalar, with a bare
+    # SerializationException (no message); a list gets the deserializer's list text.
     except (ValueError, RecursionError):
-        raise WireError("SerializationException", "Failed to parse the request body.") from None
+        raise WireError("SerializationException", "") from None
     if not isinstance(params, dict):
-        raise WireError(
-            "SerializationException",
-            "Start of list found where not expected"
-            if isinstance(params, list)
-            else "Expected a JSON object as the request body.",
-        )
+        message = "Start of list found where not expected" if isinstance(params, list) else ""
+        raise WireError("SerializationException", message)
     return operation, params
 
 
@@ -104,8 +102,10 @@ def encode_error(error: ServiceError | WireError, request_id: str) -> WireRespon
     """The error body `{"__type", "message"}` with `x-amzn-ErrorType`/`x-amzn-ErrorMessage` headers."""
     if isinstance(error, ServiceError):
         payload, status = error.to_wire(), error.status
-    else:
-        payload, status = {"__type": error.code, "message": error.message}, error.status
+    else:  # the protocol's own errors carry a message only when the service sends one
+        payload, status = {"__type": error.code}, error.status
+        if error.message:
+            payload["message"] = error.message
     headers = _headers(request_id)
     headers["x-amzn-ErrorType"] = f"{payload['__type']}:"
     if payload.get("message"):

@@ -3,12 +3,14 @@ of the member's type is `SerializationException`, worded as the service's (Coral
 it; what can is converted the way the service converts it.
 
 - A wrong JSON type (a number for a string, a list for a structure, ...): `SerializationException`
-  with Coral's text, e.g. `Start of list found where not expected` or `class java.lang.Boolean can
-  not be converted to an String` (texts as published responses and emulators tested against the
-  service quote them; the fact sheet's evidence for cognito-idp is the object-for-a-string case).
-- A string with an unpaired UTF-16 surrogate, a non-finite number, a timestamp outside years
-  1-9999, or anything nested deeper than `MAX_DEPTH`: `SerializationException` (the mock's wording:
-  no public response shows the service's). So no such value ever reaches a handler or the state.
+  with the AWS JSON (Coral) deserializer's text: `NUMBER_VALUE can not be converted to a String`,
+  `STRING_VALUE can not be converted to an Integer` (cognito-idp ListUsers, 2023), `TRUE_VALUE ...`,
+  `Start of list found where not expected`, `Start of structure or map found where not expected.`
+  (cognito-idp, 2020), `Expected list or null`, `Expected map or null`, `Expected null` (measured
+  on the same framework in 2026). Texts for blobs and timestamps follow the same rule by analogy.
+- A string with an unpaired UTF-16 surrogate, a non-finite number (`1e400`), a timestamp outside
+  years 1-9999, or anything nested deeper than `MAX_DEPTH`: `SerializationException` (the mock's
+  wording: no public response shows the service's). So no such value reaches a handler or the state.
 - JSON null for a structure member: the member is absent (the service's deserializer drops it).
 - A fractional number for an integer member: truncated toward zero (Coral reads numbers as a
   `TruncatingBigNumber`); integers outside Java's int/long range are clamped to it.
@@ -36,11 +38,9 @@ _LONG_RANGE = (-(2**63), 2**63 - 1)
 TIMESTAMP_RANGE = (-62135596800.0, 253402300799.0)  # 0001-01-01 .. 9999-12-31, UTC
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NUMBER = "class com.amazon.coral.value.json.numbers.TruncatingBigNumber"
 _LIST = "Start of list found where not expected"
 _MAP = "Start of structure or map found where not expected."
 _DEPTH = f"Document nesting depth exceeds the maximum allowed ({MAX_DEPTH})"
-_ECHO = 64  # characters of a value the service's conversion errors echo (bounded)
 
 
 class _Refused(Exception):
@@ -61,33 +61,29 @@ def _surrogate_message(char: str) -> str:
     return f"Unpaired surrogate U+{ord(char):04X} in a string value"
 
 
-def _java_class(value: Any) -> str:
-    if value is True or value is False:
-        return "class java.lang.Boolean"
+def _token(value: Any) -> str:
+    """The JSON token the service's deserializer names in its errors."""
+    if value is True:
+        return "TRUE_VALUE"
+    if value is False:
+        return "FALSE_VALUE"
     if type(value) in (int, float):
-        return _NUMBER
+        return "NUMBER_VALUE"
     if type(value) is str:
-        return "class java.lang.String"
-    return f"class {type(value).__name__}"  # only Python values given in-process reach this
+        return "STRING_VALUE"
+    return f"{type(value).__name__} value"  # only Python values given in-process reach this
 
 
 def _shape_error(value: Any, target: str) -> _Refused:
-    """The error for `value` where a scalar of Java type `target` belongs."""
+    """The error for `value` where a scalar of type `target` (`a String`, ...) belongs."""
     if isinstance(value, (list, tuple)):
         return _Refused(_LIST)
     if isinstance(value, dict):
         return _Refused(_MAP)
-    article = "a" if target == "Blob" else "an"
-    return _Refused(f"{_java_class(value)} can not be converted to {article} {target}")
+    return _Refused(f"{_token(value)} can not be converted to {target}")
 
 
-def _echo(text: str) -> str:
-    """A bounded prefix of `text` with surrogates replaced, as Java's encoder would."""
-    shown = _SURROGATE.sub("?", text[:_ECHO])
-    return shown + ("..." if len(text) > _ECHO else "")
-
-
-def _string(value: Any, target: str) -> str:
+def _string(value: Any, target: str = "a String") -> str:
     if type(value) is not str:
         raise _shape_error(value, target)
     char = unpaired_surrogate(value)
@@ -97,10 +93,10 @@ def _string(value: Any, target: str) -> str:
 
 
 def _integer(value: Any, long: bool) -> int:
-    target = "Long" if long else "Integer"
+    target = "a Long" if long else "an Integer"
     if type(value) is float:
-        if not math.isfinite(value):
-            raise _Refused(f"{_NUMBER} can not be converted to an {target}")
+        if not math.isfinite(value):  # `1e400` in JSON reads as infinity
+            raise _Refused(f"NUMBER_VALUE {value} can not be converted to {target}")
         value = int(value)  # toward zero, as the service truncates
     elif type(value) is not int:
         raise _shape_error(value, target)
@@ -110,20 +106,16 @@ def _integer(value: Any, long: bool) -> int:
 
 def _timestamp(value: Any) -> Any:
     if type(value) not in (int, float):
-        if isinstance(value, (list, tuple, dict)):
-            raise _shape_error(value, "")
-        raise _Refused(f"{_java_class(value)} can not be converted to milliseconds since epoch")
+        raise _shape_error(value, "milliseconds since epoch")
     if not (TIMESTAMP_RANGE[0] <= value <= TIMESTAMP_RANGE[1]):  # NaN fails too
-        raise _Refused(f"'{_echo(repr(value))}' can not be converted to milliseconds since epoch")
+        raise _Refused(f"NUMBER_VALUE {value!r} can not be converted to milliseconds since epoch")
     return value
 
 
 def _boolean(value: Any) -> bool:
     if value is True or value is False:
         return value
-    if type(value) is str:
-        raise _Refused(f"'{_echo(value.upper())}' can not be converted to an Boolean")
-    raise _shape_error(value, "Boolean")
+    raise _shape_error(value, "a Boolean")
 
 
 def _document(value: Any, depth: int) -> Any:
@@ -131,24 +123,24 @@ def _document(value: Any, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise _Refused(_DEPTH)
     if type(value) is str:
-        return _string(value, "String")
+        return _string(value)
     if value is None or value is True or value is False or type(value) is int:
         return value
     if type(value) is float:
-        if not math.isfinite(value):
-            raise _Refused(f"{_NUMBER} is not a finite number")
+        if not math.isfinite(value):  # `1e400` in JSON reads as infinity
+            raise _Refused(f"NUMBER_VALUE {value} is not a finite number")
         return value
     if isinstance(value, (list, tuple)):
         return [_document(item, depth + 1) for item in value]
     if isinstance(value, dict):
         return {_key(k): _document(v, depth + 1) for k, v in value.items()}
-    raise _Refused(f"{_java_class(value)} can not be converted to a Document")
+    raise _Refused(f"{_token(value)} can not be converted to a Document")
 
 
 def _key(key: Any) -> str:
-    if type(key) is not str:
-        raise _Refused(f"{_java_class(key)} can not be a map key")
-    return _string(key, "String")
+    if type(key) is not str:  # only in-process: JSON keys are strings
+        raise _Refused(f"{_token(key)} can not be converted to a String")
+    return _string(key)
 
 
 def _defs() -> dict[str, Any]:
@@ -169,7 +161,7 @@ def _value(shape: str, value: Any, depth: int) -> Any:
     if kind is None:
         return _document(value, depth)
     if kind == "string":
-        return _string(value, "Blob" if special == "blob" else "String")
+        return _string(value, "a Blob" if special == "blob" else "a String")
     if kind == "integer":
         return _integer(value, special == "long")
     if kind == "number":

@@ -53,21 +53,17 @@ def _post(url: str, operation: str, body: bytes) -> tuple[int, dict[str, Any], A
 @pytest.mark.parametrize(
     ("request_", "message"),
     [
-        ({"UserPoolId": 7}, "class com.amazon.coral.value.json.numbers.TruncatingBigNumber "
-                            "can not be converted to an String"),
-        ({"UserPoolId": True}, "class java.lang.Boolean can not be converted to an String"),
+        ({"UserPoolId": 7}, "NUMBER_VALUE can not be converted to a String"),
+        ({"UserPoolId": True}, "TRUE_VALUE can not be converted to a String"),
         ({"UserPoolId": ["a"]}, "Start of list found where not expected"),
         ({"UserPoolId": {"a": 1}}, "Start of structure or map found where not expected."),
-        ({"UserPoolId": "p_1", "Limit": "5"},
-         "class java.lang.String can not be converted to an Integer"),
-        ({"UserPoolId": "p_1", "Limit": True},
-         "class java.lang.Boolean can not be converted to an Integer"),
+        ({"UserPoolId": "p_1", "Limit": "5"}, "STRING_VALUE can not be converted to an Integer"),
+        ({"UserPoolId": "p_1", "Limit": False}, "FALSE_VALUE can not be converted to an Integer"),
         ({"UserPoolId": "p_1", "AttributesToGet": "email"}, "Expected list or null"),
         ({"UserPoolId": "p_1", "AttributesToGet": {"a": "b"}},
          "Start of structure or map found where not expected."),
         ({"UserPoolId": "p_1", "AttributesToGet": [3]},
-         "class com.amazon.coral.value.json.numbers.TruncatingBigNumber "
-         "can not be converted to an String"),
+         "NUMBER_VALUE can not be converted to a String"),
     ],
 )  # fmt: skip
 def test_a_wrong_json_type_is_a_serialization_error_in_the_services_words(
@@ -85,11 +81,13 @@ def test_structures_maps_booleans_and_timestamps_have_their_own_words() -> None:
          "Start of list found where not expected"),
         ("CreateUserPool", {"PoolName": "p", "UserPoolTags": 1}, "Expected map or null"),
         ("AdminSetUserPassword", {"UserPoolId": "p_1", "Username": "u", "Password": "x",
-                                  "Permanent": "yes"}, "'YES' can not be converted to an Boolean"),
+                                  "Permanent": "yes"}, "STRING_VALUE can not be converted to a Boolean"),
         ("AdminSetUserPassword", {"UserPoolId": "p_1", "Username": "u", "Password": "x",
-                                  "Permanent": 1}, "class com.amazon.coral.value.json.numbers."
-                                                   "TruncatingBigNumber can not be converted to an "
-                                                   "Boolean"),
+                                  "Permanent": 1}, "NUMBER_VALUE can not be converted to a Boolean"),
+        ("InitiatePointInTimeRecovery", {"UserPoolId": "p_1", "RestoreTimestamp": "soon"},
+         "STRING_VALUE can not be converted to milliseconds since epoch"),
+        ("InitiatePointInTimeRecovery", {"UserPoolId": "p_1", "RestoreTimestamp": 1e300},
+         "NUMBER_VALUE 1e+300 can not be converted to milliseconds since epoch"),
     ]  # fmt: skip
     for operation, request, message in cases:
         with pytest.raises(SerializationException) as caught:

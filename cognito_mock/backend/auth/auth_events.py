@@ -104,7 +104,10 @@ def admin_list_user_auth_events(backend: Backend, request: dict[str, Any]) -> di
     newest_first = list(reversed(auth_events(user)))
     keys = [-e["_seq"] for e in newest_first]
     limit = request.get("MaxResults") or DEFAULT_PAGE
-    page, token = page_after(keys, newest_first, limit, request.get("NextToken"), "auth_events")
+    page, token = page_after(
+        backend, "auth_events", f"{pool.id}/{user.sub}", keys, newest_first, limit,
+        request.get("NextToken"),
+    )  # fmt: skip
     result: dict[str, Any] = {"AuthEvents": [_event_view(e) for e in page]}
     if token:
         result["NextToken"] = token

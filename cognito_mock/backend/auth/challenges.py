@@ -30,6 +30,8 @@ from cognito_mock.backend.kernel.challenge_sessions import (
     consume_srp,
     proof_holds,
     proof_timestamp,
+    session_user,
+    srp_user,
     take_session,
     take_srp,
 )
@@ -48,7 +50,7 @@ __all__: list[str] = []
 
 def _session_user(answer: Answer, session: AuthSession) -> User:
     """The user a session belongs to, who must be the one USERNAME names."""
-    user = answer.pool.users.get(session.username) if session.username else None
+    user = session_user(answer.pool, session)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     if find_user(answer.pool, answer.responses["USERNAME"]) is not user:
@@ -78,7 +80,7 @@ def _password_verifier(answer: Answer) -> dict[str, Any]:
     check_hash(client, responses, pending.username or responses["USERNAME"], admin=answer.admin)
     stamp = responses["TIMESTAMP"]
     proof_timestamp(stamp)  # an unparsable TIMESTAMP is a parameter error, before anything else
-    user = pool.users.get(pending.username) if pending.username else None
+    user = srp_user(pool, pending)
     named = find_user(pool, responses["USERNAME"])
     if user is None or named is not user:
         consume_srp(pool, block)
@@ -171,7 +173,7 @@ def _select(answer: Answer) -> dict[str, Any]:
     if not choice:
         require_params(responses, "ANSWER")
     require_params(responses, "USERNAME")
-    user = pool.users.get(session.username) if session.username else None
+    user = session_user(pool, session)
     given = str(session.data.get("given", ""))
     if user is not None and find_user(pool, responses["USERNAME"]) is not user:
         raise NotAuthorizedException(SESSION_INVALID)

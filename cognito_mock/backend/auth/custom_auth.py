@@ -26,6 +26,7 @@ from cognito_mock.backend.hooks.triggers import (
 from cognito_mock.backend.kernel.challenge_sessions import (
     SESSION_INVALID,
     open_session,
+    session_user,
     take_session,
 )
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
@@ -138,7 +139,7 @@ def _custom_challenge(answer: Answer) -> dict[str, Any]:
     responses = answer.responses
     require_params(responses, "USERNAME", "ANSWER")
     state = session.data["custom"]
-    user = pool.users.get(session.username) if session.username else None
+    user = session_user(pool, session)
     if session.username and user is None:
         raise UserNotFoundException("User does not exist.")
     named = find_user(pool, responses["USERNAME"])

@@ -28,9 +28,6 @@ _MAX_TOKEN_CHARS = 64 * 1024
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
 _SIGNATURE_BYTES = 256  # RSA-2048
 
-# kid -> pre-serialised header segment; a benign race at worst computes the same value twice.
-_headers: dict[str, str] = {}
-
 
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
@@ -43,19 +40,10 @@ def _b64url_decode(segment: str) -> bytes:
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
-def _header_segment(key: SigningKey) -> str:
-    segment = _headers.get(key.kid)
-    if segment is None:
-        # Exactly {"kid":…,"alg":"RS256"}, in that order and without "typ", as the service does.
-        header = json.dumps({"kid": key.kid, "alg": "RS256"}, separators=(",", ":"))
-        segment = _headers[key.kid] = _b64url(header.encode())
-    return segment
-
-
 def encode(claims: Mapping[str, Any], key: SigningKey) -> str:
     """A compact RS256 JWS of `claims` (compact JSON, claims in the given order)."""
     payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False)
-    signing_input = f"{_header_segment(key)}.{_b64url(payload.encode())}"
+    signing_input = f"{key.header_segment}.{_b64url(payload.encode())}"
     signature = key.private_key.sign(
         signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
     )
@@ -102,8 +90,14 @@ def decode_verified(token: str, keys_by_kid: Mapping[str, SigningKey]) -> dict[s
     return claims if isinstance(claims, dict) else None
 
 
-def refresh_token(random_bytes: Callable[[int], bytes]) -> str:
-    """An opaque, JWE-shaped refresh token; the server maps it to state, it means nothing itself."""
-    return ".".join(
-        [REFRESH_TOKEN_HEADER, *(_b64url(random_bytes(size)) for size in _REFRESH_PARTS)]
-    )
+def refresh_token(
+    random_bytes: Callable[[int], bytes], seal: Callable[[bytes], bytes] = lambda raw: raw
+) -> str:
+    """An opaque, JWE-shaped refresh token; the server maps it to state, it means nothing itself.
+    `seal` may rewrite its bytes (before the last 16: the "tag") to mark who issued it."""
+    raw = seal(b"".join(random_bytes(size) for size in _REFRESH_PARTS))
+    parts, at = [], 0
+    for size in _REFRESH_PARTS:
+        parts.append(_b64url(raw[at : at + size]))
+        at += size
+    return ".".join([REFRESH_TOKEN_HEADER, *parts])

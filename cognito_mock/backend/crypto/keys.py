@@ -1,10 +1,11 @@
-"""RSA-2048 token signing keys: a per-process cache by slot, their JWKS form and certificates."""
+"""RSA-2048 token signing keys (a new one per pool, from the prime table), their JWKS form, PEM
+form (how saved state and replay tapes hold them) and certificates."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import threading
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -13,16 +14,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-__all__ = [
-    "SigningKey",
-    "export_signing_key",
-    "install_signing_key",
-    "jwks",
-    "signing_certificate",
-    "signing_key",
-]
+from cognito_mock.backend.crypto import rsa_keys
 
-_KEY_BITS = 2048
+__all__ = ["SigningKey", "jwks", "signing_certificate"]
+
 _CERT_VALIDITY = timedelta(days=3650)  # SAML signing certificates are long-lived
 
 
@@ -41,13 +36,32 @@ class SigningKey:
     # Kept beside the private key because every token verification needs it.
     public_key: rsa.RSAPublicKey = field(repr=False, compare=False)
     _jwk: dict[str, str] = field(repr=False, compare=False)
+    # The JWS header segment of every token this key signs, encoded once.
+    header_segment: str = field(repr=False, compare=False)
 
     @classmethod
     def generate(cls) -> SigningKey:
-        """A fresh key; slow (tens of milliseconds), so callers go through `signing_key`."""
-        return cls.from_private_key(
-            rsa.generate_private_key(public_exponent=65537, key_size=_KEY_BITS)
+        """A new key that no other key of this process shares (~50 µs: see rsa_keys)."""
+        return cls.from_private_key(rsa_keys.new_private_key())
+
+    @classmethod
+    def from_pem(cls, pem: bytes) -> SigningKey:
+        """The key saved as `pem()` (unencrypted PKCS#8)."""
+        private_key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise ValueError("not an RSA private key")
+        return cls.from_private_key(private_key)
+
+    def pem(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
         )
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        # Pickled (snapshots, replay tapes) as its PEM: the key objects themselves do not pickle.
+        return (SigningKey.from_pem, (self.pem(),))
 
     @classmethod
     def from_private_key(cls, private_key: rsa.RSAPrivateKey) -> SigningKey:
@@ -68,49 +82,17 @@ class SigningKey:
             "n": _b64url_uint(numbers.n),
             "use": "sig",
         }
-        return cls(private_key=private_key, kid=kid, public_key=public_key, _jwk=jwk)
+        # Exactly {"kid":…,"alg":"RS256"}, in that order and without "typ", as the service does.
+        header = json.dumps({"kid": kid, "alg": "RS256"}, separators=(",", ":")).encode()
+        segment = base64.urlsafe_b64encode(header).rstrip(b"=").decode("ascii")
+        return cls(
+            private_key=private_key, kid=kid, public_key=public_key, _jwk=jwk,
+            header_segment=segment,
+        )  # fmt: skip
 
     def jwk(self) -> dict[str, str]:
         """The JWKS entry, in the service's key order; a copy, so callers may edit it."""
         return dict(self._jwk)
-
-
-_cache: dict[int, SigningKey] = {}
-_lock = threading.Lock()
-
-
-def signing_key(slot: int) -> SigningKey:
-    """The process-wide key for `slot`, generated on first use.
-
-    Keys are shared across mocks so a fresh mock per test costs no key generation; a mock
-    picks distinct slots for its pools (ID and access tokens use different keys).
-    """
-    key = _cache.get(slot)  # lock-free fast path: dict reads are atomic
-    if key is not None:
-        return key
-    with _lock:
-        # One lock for all slots: generation is rare and serialising it keeps it simple.
-        key = _cache.get(slot)
-        if key is None:
-            key = SigningKey.generate()
-            _cache[slot] = key
-        return key
-
-
-def export_signing_key(slot: int) -> bytes:
-    """The slot's private key as unencrypted PKCS#8 PEM, so saved state can restore it."""
-    return signing_key(slot).private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-
-
-def install_signing_key(slot: int, pem: bytes) -> None:
-    """Put a saved key back in `slot`, so tokens signed before a restart still verify."""
-    private_key = serialization.load_pem_private_key(pem, password=None)
-    if not isinstance(private_key, rsa.RSAPrivateKey):
-        raise ValueError("not an RSA private key")
-    with _lock:
-        _cache[slot] = SigningKey.from_private_key(private_key)
 
 
 def jwks(keys: list[SigningKey]) -> dict[str, list[dict[str, str]]]:

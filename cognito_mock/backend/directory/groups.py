@@ -170,7 +170,9 @@ def list_groups(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     """Groups in code-point order of their names: a stable key that needs no extra bookkeeping."""
     pool = backend.pool(request["UserPoolId"])
     names = sorted(pool.groups)
-    page, token = page_after(names, names, _limit(request), request.get("NextToken"), "ListGroups")
+    page, token = page_after(
+        backend, "ListGroups", pool.id, names, names, _limit(request), request.get("NextToken")
+    )
     result: dict[str, Any] = {"Groups": [group_type(pool.groups[n]) for n in page]}
     if token is not None:
         result["NextToken"] = token
@@ -212,8 +214,9 @@ def admin_list_groups_for_user(backend: Backend, request: dict[str, Any]) -> dic
     user = require_user(pool, request["Username"])
     names = sorted(n for n in user.groups if n in pool.groups)
     page, token = page_after(
-        names, names, _limit(request), request.get("NextToken"), "AdminListGroupsForUser"
-    )
+        backend, "AdminListGroupsForUser", f"{pool.id}/{user.sub}", names, names,
+        _limit(request), request.get("NextToken"),
+    )  # fmt: skip
     result: dict[str, Any] = {"Groups": [group_type(pool.groups[n]) for n in page]}
     if token is not None:
         result["NextToken"] = token
@@ -228,8 +231,8 @@ def list_users_in_group(backend: Backend, request: dict[str, Any]) -> dict[str, 
     members = [u for u in map(pool.users.get, group.members) if u is not None]
     members.sort(key=lambda u: u.seq)
     page, token = page_after(
-        [u.seq for u in members], members, _limit(request), request.get("NextToken"),
-        "ListUsersInGroup",
+        backend, "ListUsersInGroup", f"{pool.id}/{group.name}", [u.seq for u in members],
+        members, _limit(request), request.get("NextToken"),
     )  # fmt: skip
     result: dict[str, Any] = {"Users": [user_type(u) for u in page]}
     if token is not None:

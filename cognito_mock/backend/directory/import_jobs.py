@@ -231,7 +231,9 @@ def list_user_import_jobs(backend: Backend, request: dict[str, Any]) -> dict[str
         _expire(job, now)
     keys = [[j.created, j.job_id] for j in jobs]
     limit = min(request["MaxResults"], MAX_PAGE)
-    page, token = page_after(keys, jobs, limit, request.get("PaginationToken"), "import_jobs")
+    page, token = page_after(
+        backend, "import_jobs", pool.id, keys, jobs, limit, request.get("PaginationToken")
+    )
     result: dict[str, Any] = {}
     if page:  # the list shape holds at least one job: an empty answer leaves it out
         result["UserImportJobs"] = [_view(j) for j in page]

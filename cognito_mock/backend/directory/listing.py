@@ -49,11 +49,13 @@ def _attributes_to_get(pool: UserPool, names: list[str] | None) -> list[str] | N
     return wanted
 
 
-def _resume_after(token: str | None, attribute: str) -> tuple[str, int] | None:
+def _resume_after(
+    backend: Backend, pool: UserPool, token: str | None, attribute: str
+) -> tuple[str, int] | None:
     """The (key, seq) the token resumes after; the token must come from the same attribute."""
     if token is None:
         return None
-    decoded = decode_token(_TOKEN_KIND, token)
+    decoded = decode_token(backend, _TOKEN_KIND, pool.id, token)
     if (
         not isinstance(decoded, list)
         or len(decoded) != 3
@@ -71,7 +73,7 @@ def list_users(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     flt = parse_filter(request.get("Filter"))
     wanted = _attributes_to_get(pool, request.get("AttributesToGet"))
     attribute = ALL if flt is None else flt.attribute
-    after = _resume_after(request.get("PaginationToken"), attribute)
+    after = _resume_after(backend, pool, request.get("PaginationToken"), attribute)
     limit = request.get("Limit") or DEFAULT_LIMIT
     page: list[User] = []
     last_key = ""
@@ -88,5 +90,7 @@ def list_users(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
                 raise InvalidParameterException(_NO_SUCH_ATTRIBUTE)
     result: dict[str, Any] = {"Users": [user_type(user, wanted) for user in page]}
     if more:
-        result["PaginationToken"] = encode_token(_TOKEN_KIND, [attribute, last_key, page[-1].seq])
+        result["PaginationToken"] = encode_token(
+            backend, _TOKEN_KIND, pool.id, [attribute, last_key, page[-1].seq]
+        )
     return result

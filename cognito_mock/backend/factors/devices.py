@@ -144,8 +144,9 @@ def _list(
     devices = [d for d in user.devices.values() if d.remembered or not remembered_only]
     limit = int(request.get("Limit") or DEFAULT_LIMIT)
     page, token = page_after(
-        [d.seq for d in devices], devices, limit, request.get("PaginationToken"), _PAGE_KIND
-    )
+        backend, _PAGE_KIND, f"{pool.id}/{user.sub}", [d.seq for d in devices], devices, limit,
+        request.get("PaginationToken"),
+    )  # fmt: skip
     result: dict[str, Any] = {"Devices": [_device_view(backend, pool, user, d) for d in page]}
     if token:
         result["PaginationToken"] = token

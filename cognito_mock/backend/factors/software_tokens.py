@@ -8,7 +8,12 @@ from typing import Any
 
 from cognito_mock.backend.crypto.totp import totp_match
 from cognito_mock.backend.directory.users import require_user
-from cognito_mock.backend.kernel.challenge_sessions import AuthSession, open_session, take_session
+from cognito_mock.backend.kernel.challenge_sessions import (
+    AuthSession,
+    open_session,
+    session_user,
+    take_session,
+)
 from cognito_mock.backend.kernel.jsontree import clone
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.registry import operation
@@ -70,7 +75,7 @@ def _setup_session(
             if client is None:
                 break
             session = take_session(backend, pool, client, token, challenges)
-            user = pool.users.get(session.username)
+            user = session_user(pool, session)
             if user is None:
                 raise NotAuthorizedException("Invalid session for the user.")
             return pool, user, session

@@ -337,11 +337,14 @@ def complete_webauthn_registration(backend: Backend, request: dict[str, Any]) ->
 
 @operation("ListWebAuthnCredentials")
 def list_webauthn_credentials(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    _, user, _ = _token_user(backend, request["AccessToken"])
+    pool, user, _ = _token_user(backend, request["AccessToken"])
     credentials = list(user.passkeys.credentials)
     limit = request.get("MaxResults", _DEFAULT_PAGE)
     keys = [c["sequence"] for c in credentials]
-    page, token = page_after(keys, credentials, limit, request.get("NextToken"), "webauthn")
+    page, token = page_after(
+        backend, "webauthn", f"{pool.id}/{user.sub}", keys, credentials, limit,
+        request.get("NextToken"),
+    )  # fmt: skip
     result: dict[str, Any] = {
         "Credentials": [{k: c[k] for k in _DESCRIPTION if k in c} for c in page]
     }

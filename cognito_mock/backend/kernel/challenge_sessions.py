@@ -1,4 +1,5 @@
-"""Challenge sessions (opaque, single-use, expiring) and pending SRP rounds keyed by SECRET_BLOCK."""
+"""Challenge sessions (opaque, single-use, expiring) and pending SRP rounds keyed by SECRET_BLOCK,
+each bound to the user record it was opened for (`session_user`, `srp_user`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any, TypeVar
 
 from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.crypto.srp import ServerChallenge
-from cognito_mock.backend.kernel.records import AppClient, UserPool
-from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.kernel.records import AppClient, User, UserPool
+from cognito_mock.backend.kernel.state import Backend, sealed
 from cognito_mock.errors import InvalidParameterException, NotAuthorizedException
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "proof_holds",
     "proof_timestamp",
     "session_seconds",
+    "session_user",
+    "srp_user",
     "start_srp",
     "take_session",
     "take_srp",
@@ -34,6 +37,11 @@ _KEEP_AFTER_EXPIRY = 86400.0  # expired or used entries linger so their errors s
 _PRUNE_EVERY = 512
 
 
+# The user record a session or SRP round was opened for: (sub, User.seq), None for a simulated
+# user. A record deleted and made again under the same name is another record.
+Binding = tuple[str, int] | None
+
+
 @dataclass
 class AuthSession:
     challenge: str  # the ChallengeName this session answers
@@ -42,6 +50,7 @@ class AuthSession:
     expires: float
     used: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+    user: Binding = None
 
 
 @dataclass
@@ -53,6 +62,29 @@ class PendingSrp:
     user_id_for_srp: str
     client_id: str
     expires: float
+    user: Binding = None
+
+
+def _binding(pool: UserPool, username: str) -> Binding:
+    found = pool.users.get(username) if username else None
+    return None if found is None else (found.sub, found.seq)
+
+
+def _bound(pool: UserPool, username: str, binding: Binding) -> User | None:
+    found = pool.users.get(username) if username else None
+    if found is None or binding is None or (found.sub, found.seq) != binding:
+        return None
+    return found
+
+
+def session_user(pool: UserPool, session: AuthSession) -> User | None:
+    """The user record `session` was opened for, if it still exists (else None)."""
+    return _bound(pool, session.username, session.user)
+
+
+def srp_user(pool: UserPool, pending: PendingSrp) -> User | None:
+    """The user record the SRP round was started for, if it still exists (else None)."""
+    return _bound(pool, pending.username, pending.user)
 
 
 def session_seconds(client: AppClient) -> float:
@@ -81,13 +113,15 @@ def open_session(
     **data: Any,
 ) -> str:
     """A new opaque Session string for `challenge`, valid for the client's AuthSessionValidity."""
-    token = base64.urlsafe_b64encode(backend.ids.token_bytes(_SESSION_BYTES)).decode("ascii")
+    raw = sealed(backend, "session", backend.ids.token_bytes(_SESSION_BYTES))
+    token = base64.urlsafe_b64encode(raw).decode("ascii")
     _pruned(pool.challenge_sessions, backend)[token] = AuthSession(
         challenge=challenge,
         username=username,
         client_id=client.client_id,
         expires=backend.clock.now() + session_seconds(client),
         data=data,
+        user=_binding(pool, username),
     )
     return token
 
@@ -120,13 +154,15 @@ def start_srp(
     user_id_for_srp: str,
 ) -> str:
     """Remember a PASSWORD_VERIFIER round; return the SECRET_BLOCK that names it."""
-    block = base64.b64encode(backend.ids.token_bytes(_SECRET_BLOCK_BYTES)).decode("ascii")
+    raw = sealed(backend, "secret block", backend.ids.token_bytes(_SECRET_BLOCK_BYTES))
+    block = base64.b64encode(raw).decode("ascii")
     _pruned(pool.srp_rounds, backend)[block] = PendingSrp(
         challenge=challenge,
         username=username,
         user_id_for_srp=user_id_for_srp,
         client_id=client.client_id,
         expires=backend.clock.now() + session_seconds(client),
+        user=_binding(pool, username),
     )
     return block
 

@@ -6,6 +6,8 @@ Records are plain dataclasses in dicts; there is no I/O here. The lock is the mo
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from cognito_mock.backend.hooks.triggers import Triggers
     from cognito_mock.backend.kernel.records import UserPool
 
-__all__ = ["Backend", "Services"]
+__all__ = ["Backend", "Services", "mock_mac", "sealed"]
 
 
 @dataclass
@@ -35,9 +37,11 @@ class Services:
     domain_index: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # pool_config/limits.py: "<account>/<region>" -> category -> provisioned requests per second.
     provisioned_limits: dict[str, dict[str, int]] = field(default_factory=dict)
-    # tokens/store.py: the next free signing-key slot, and kid -> (account, region, pool, use).
-    key_slots: int = 0
+    # tokens/store.py: kid -> (account, region, pool, use) of every pool's signing keys.
     kid_index: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # This mock's own key (since its last reset), drawn on first use and never seeded: it signs
+    # page tokens and seals session strings, SECRET_BLOCKs and refresh tokens (`mock_mac`).
+    secret: bytes | None = None
     # tokens/store.py: set while served with issuer="server": tokens' `iss` is `<base>/<poolId>`.
     issuer_base: str | None = None
 
@@ -68,3 +72,24 @@ class Backend:
         if found is None:
             raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
         return found
+
+
+def mock_mac(backend: Backend, *parts: str | bytes) -> bytes:
+    """HMAC-SHA256 of `parts` under this mock's own key: what no other mock (even with the same
+    seed) and no earlier life of this one (before `reset()`) can compute."""
+    services = backend.services
+    if services.secret is None:
+        services.secret = backend.ids.unseeded_bytes(32)
+    mac = hmac.new(services.secret, digestmod=hashlib.sha256)
+    for part in parts:
+        raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        mac.update(len(raw).to_bytes(4, "big") + raw)  # length-prefixed: parts never run together
+    return mac.digest()
+
+
+def sealed(backend: Backend, purpose: str, raw: bytes) -> bytes:
+    """`raw` (random bytes) with its last 16 replaced by a MAC of the rest: an opaque handle
+    (session, SECRET_BLOCK, refresh token) only this mock can have issued, whatever the seed.
+    The seeded stream is consumed as before, so seeded ids do not move."""
+    body = raw[:-16]
+    return body + mock_mac(backend, purpose, body)[:16]

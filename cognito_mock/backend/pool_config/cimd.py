@@ -166,7 +166,9 @@ def list_cimd_policies(backend: Backend, request: dict[str, Any]) -> dict[str, A
     items = sorted(_store(pool).values(), key=lambda p: (p.created, p.policy_id))
     keys = [[p.created, p.policy_id] for p in items]
     limit = request.get("MaxResults") or DEFAULT_PAGE
-    page, token = page_after(keys, items, limit, request.get("NextToken") or None, "cimd")
+    page, token = page_after(
+        backend, "cimd", pool.id, keys, items, limit, request.get("NextToken") or None
+    )
     result: dict[str, Any] = {"CIMDPolicies": [_view(pool, p, summary=True) for p in page]}
     if token:
         result["NextToken"] = token
@@ -180,7 +182,10 @@ def list_client_metadata_urls(backend: Backend, request: dict[str, Any]) -> dict
     cached = _live(backend, policy)
     urls = sorted(cached)
     limit = request.get("MaxResults") or DEFAULT_PAGE
-    page, token = page_after(urls, urls, limit, request.get("NextToken") or None, "cimd-url")
+    page, token = page_after(
+        backend, "cimd-url", f"{pool.id}/{policy.policy_id}", urls, urls, limit,
+        request.get("NextToken") or None,
+    )  # fmt: skip
     result: dict[str, Any] = {
         "ClientMetadataURLs": [
             {"URL": url, "CachedDate": cached[url][0], "ExpirationDate": cached[url][1]}

@@ -291,7 +291,9 @@ def list_user_pool_clients(backend: Backend, request: dict[str, Any]) -> dict[st
     )
     keys = [[c.created, c.client_id] for c in clients]
     limit = request.get("MaxResults", 60)
-    page, token = page_after(keys, clients, limit, request.get("NextToken"), "clients")
+    page, token = page_after(
+        backend, "clients", pool.id, keys, clients, limit, request.get("NextToken")
+    )
     result: dict[str, Any] = {
         "UserPoolClients": [
             {"ClientId": c.client_id, "UserPoolId": c.pool_id, "ClientName": c.name} for c in page

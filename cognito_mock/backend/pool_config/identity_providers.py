@@ -286,7 +286,9 @@ def list_identity_providers(backend: Backend, request: dict[str, Any]) -> dict[s
     keys = [p["ProviderName"] for p in providers]
     # At most 50 per page (the response's list limit), whatever MaxResults (0-60) asks for.
     limit = min(request.get("MaxResults") or 50, 50)
-    page, token = page_after(keys, providers, limit, request.get("NextToken"), "providers")
+    page, token = page_after(
+        backend, "providers", pool.id, keys, providers, limit, request.get("NextToken")
+    )
     result: dict[str, Any] = {
         "Providers": [
             {

@@ -194,7 +194,10 @@ def delete_user_pool(backend: Backend, request: dict[str, Any]) -> dict[str, Any
 def list_user_pools(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pools = sorted(backend.pools.values(), key=lambda p: (p.created, p.id))
     keys = [[p.created, p.id] for p in pools]
-    page, token = page_after(keys, pools, request["MaxResults"], request.get("NextToken"), "pools")
+    page, token = page_after(
+        backend, "pools", f"{backend.account_id}/{backend.region}", keys, pools,
+        request["MaxResults"], request.get("NextToken"),
+    )  # fmt: skip
     result: dict[str, Any] = {"UserPools": [pool_description(p) for p in page]}
     if token:
         result["NextToken"] = token

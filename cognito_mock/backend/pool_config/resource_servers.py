@@ -114,8 +114,9 @@ def list_resource_servers(backend: Backend, request: dict[str, Any]) -> dict[str
     records = sorted(resource_server_records(pool).values(), key=lambda r: r["Identifier"])
     keys = [r["Identifier"] for r in records]
     page, token = page_after(
-        keys, records, request.get("MaxResults", 50), request.get("NextToken"), "resource_servers"
-    )
+        backend, "resource_servers", pool.id, keys, records, request.get("MaxResults", 50),
+        request.get("NextToken"),
+    )  # fmt: skip
     result: dict[str, Any] = {"ResourceServers": [clone(r) for r in page]}
     if token:
         result["NextToken"] = token

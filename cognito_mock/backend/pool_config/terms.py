@@ -151,7 +151,9 @@ def list_terms(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     items = sorted(_store(pool).values(), key=lambda t: (t.created, t.terms_id))
     keys = [[t.created, t.terms_id] for t in items]
     limit = request.get("MaxResults") or DEFAULT_PAGE
-    page, token = page_after(keys, items, limit, request.get("NextToken") or None, "terms")
+    page, token = page_after(
+        backend, "terms", pool.id, keys, items, limit, request.get("NextToken") or None
+    )
     result: dict[str, Any] = {
         "Terms": [
             {

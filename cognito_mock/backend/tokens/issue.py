@@ -9,7 +9,7 @@ from cognito_mock.backend.directory.groups import groups_for_token
 from cognito_mock.backend.directory.identity_links import identities_claim
 from cognito_mock.backend.hooks.pre_token import customize_claims
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
-from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.kernel.state import Backend, sealed
 from cognito_mock.backend.pool_config.client_rules import token_validity_seconds
 from cognito_mock.backend.tokens.store import (
     Origin,
@@ -85,6 +85,7 @@ def issue_tokens(
         origin = Origin(
             origin_jti=backend.ids.uuid4(),
             sub=user.sub,
+            user_seq=user.seq,
             client_id=client.client_id,
             auth_time=iat,
             generation=user.token_generation,
@@ -149,7 +150,11 @@ def issue_tokens(
         "TokenType": "Bearer",
     }
     if new_refresh_token:
-        token = jwt.refresh_token(backend.ids.token_bytes)
+        # Sealed with the mock's own key: a refresh token another mock issued from the same
+        # seeded bytes is not one of ours.
+        token = jwt.refresh_token(
+            backend.ids.token_bytes, lambda raw: sealed(backend, "refresh", raw)
+        )
         store.refresh[token] = RefreshRecord(
             origin=origin, client_id=client.client_id, expires=now + validity["refresh"]
         )

@@ -19,6 +19,7 @@ __all__ = [
     "issuer",
     "jwks",
     "open_tracked_session",
+    "origin_user",
     "password_stamp",
     "pool_keys",
     "revoke_session",
@@ -36,7 +37,10 @@ class Origin:
     """One authentication (a token session): every token refreshed from it shares its origin_jti."""
 
     origin_jti: str
+    # The user record the tokens were issued to: its sub and creation number (`User.seq`, never
+    # reused in a pool), so they never answer for another record, whatever the ids' seed.
     sub: str
+    user_seq: int
     client_id: str
     auth_time: int
     generation: int  # the user's token generation when issued; revoke_all_tokens bumps it
@@ -67,7 +71,8 @@ class RefreshRecord:
 class TokenStore:
     """Per-pool token state (`pool.tokens`)."""
 
-    slots: tuple[int, int] | None = None  # (id-token key slot, access-token key slot)
+    # (ID-token key, access-token key): the pool's own, made on first use (`pool_keys`).
+    signing_keys: tuple[keys.SigningKey, keys.SigningKey] | None = None
     refresh: dict[str, RefreshRecord] = field(default_factory=dict)
     access: dict[str, Origin] = field(default_factory=dict)  # access-token jti -> origin
     certificate: str | None = None
@@ -89,24 +94,28 @@ def token_store(pool: UserPool) -> TokenStore:
 
 
 def pool_keys(backend: Backend, pool: UserPool) -> tuple[keys.SigningKey, keys.SigningKey]:
-    """(ID-token key, access-token key), allocated on first use from a mock-wide slot counter.
+    """(ID-token key, access-token key): the pool's own, made on first use.
 
-    A fresh mock's first pool takes slots 0 and 1, which the process already holds, so a mock
-    per test never generates keys. The kid index lets an access token find its pool.
+    Every pool of every mock gets new keys, whatever the seed and across `reset()`, so a token
+    never verifies against another pool's JWKS. A key costs ~50 µs (a pair of the shipped prime
+    table); it is drawn through `ids.unseeded` so a journaled call replays with the same key.
+    The kid index lets an access token find its pool.
     """
     store = token_store(pool)
-    if store.slots is None:
+    made = store.signing_keys
+    if made is None:
         with backend.lock:
-            if store.slots is None:
-                services = backend.services
-                first = services.key_slots
-                services.key_slots = first + 2
-                store.slots = (first, first + 1)
-                index = services.kid_index
+            made = store.signing_keys
+            if made is None:
+                made = (
+                    backend.ids.unseeded(keys.SigningKey.generate),
+                    backend.ids.unseeded(keys.SigningKey.generate),
+                )
+                store.signing_keys = made
                 owner = (backend.account_id, backend.region, pool.id)
-                index[keys.signing_key(first).kid] = (*owner, "id")
-                index[keys.signing_key(first + 1).kid] = (*owner, "access")
-    return keys.signing_key(store.slots[0]), keys.signing_key(store.slots[1])
+                backend.services.kid_index[made[0].kid] = (*owner, "id")
+                backend.services.kid_index[made[1].kid] = (*owner, "access")
+    return made
 
 
 def jwks(backend: Backend, pool: UserPool) -> dict[str, list[dict[str, str]]]:
@@ -129,6 +138,12 @@ def issuer(backend: Backend, pool: UserPool) -> str:
     if base:
         return f"{base.rstrip('/')}/{pool.id}"
     return f"https://cognito-idp.{backend.region}.amazonaws.com/{pool.id}"
+
+
+def origin_user(pool: UserPool, origin: Origin) -> User | None:
+    """The user record `origin` was issued to, if it still exists (else None)."""
+    user = pool.users.by_sub.get(origin.sub)
+    return user if user is not None and user.seq == origin.user_seq else None
 
 
 def password_stamp(user: User) -> tuple[float, str | None]:

@@ -63,7 +63,9 @@ def _list(
     sessions = _active(backend, pool, user)
     # Creation order, ties broken by id: stable across pages.
     keys = [[origin.created, origin.session_id] for origin in sessions]
-    page, next_token = page_after(keys, sessions, PAGE_SIZE, token, "user_sessions")
+    page, next_token = page_after(
+        backend, "user_sessions", f"{pool.id}/{user.sub}", keys, sessions, PAGE_SIZE, token
+    )
     result: dict[str, Any] = {"Sessions": [_describe(origin, current) for origin in page]}
     if next_token:
         result["NextToken"] = next_token

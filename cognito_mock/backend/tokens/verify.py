@@ -1,5 +1,5 @@
 """Checking tokens at use time: access tokens (signature, expiry, revocation, scope, the user
-they were issued to) and refresh tokens (client, rotation, expiry, revocation)."""
+record they were issued to) and refresh tokens (client, rotation, expiry, revocation, the user)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.tokens.issue import ADMIN_SCOPE
-from cognito_mock.backend.tokens.store import RefreshRecord, pool_keys, revoked, token_store
+from cognito_mock.backend.tokens.store import (
+    Origin,
+    RefreshRecord,
+    origin_user,
+    pool_keys,
+    revoked,
+    token_store,
+)
 from cognito_mock.errors import NotAuthorizedException, UserNotFoundException
 
 __all__ = [
@@ -40,6 +47,18 @@ def _unverified_kid(token: str) -> str | None:
     return kid if isinstance(kid, str) else None
 
 
+def _number(value: Any) -> float:
+    return float(value) if type(value) in (int, float) else 0.0
+
+
+def _claims_match(claims: dict[str, Any], origin: Origin) -> bool:
+    """The token names the user and authentication its record was made for (claims no Pre
+    token generation trigger may change)."""
+    return claims.get("sub") == origin.sub and (
+        claims.get("origin_jti", origin.origin_jti) == origin.origin_jti
+    )
+
+
 def authenticate_access_token(
     backend: Backend, token: str
 ) -> tuple[UserPool, User, dict[str, Any]]:
@@ -56,13 +75,13 @@ def authenticate_access_token(
     claims = jwt.decode_verified(token, {access_key.kid: access_key})
     if claims is None or claims.get("token_use") != "access":
         raise NotAuthorizedException(INVALID_ACCESS)
-    # Keys are shared across mocks by slot, so a signature alone does not prove we issued it.
+    # The signature proves the pool signed it; the record proves this mock issued it, now.
     origin = token_store(pool).access.get(str(claims.get("jti")))
-    if origin is None:
+    if origin is None or not _claims_match(claims, origin):
         raise NotAuthorizedException(INVALID_ACCESS)
-    if float(claims.get("exp", 0)) <= backend.clock.now():
+    if _number(claims.get("exp")) <= backend.clock.now():
         raise NotAuthorizedException("Access Token has expired")
-    user = pool.users.by_sub.get(origin.sub)
+    user = origin_user(pool, origin)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
@@ -89,7 +108,7 @@ def refresh_record(
         raise NotAuthorizedException(INVALID_REFRESH)
     if now >= record.expires:
         raise NotAuthorizedException("Refresh Token has expired")
-    user = pool.users.by_sub.get(record.origin.sub)
+    user = origin_user(pool, record.origin)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     if not user.enabled:

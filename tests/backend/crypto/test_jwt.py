@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import os
+import pickle
 import re
 import threading
 
@@ -23,9 +24,8 @@ from cognito_mock.backend.crypto import jwt as tokens
 from cognito_mock.backend.crypto import keys
 from cognito_mock.ids import Ids
 
-# High slot numbers so these keys never collide with whatever slots the mock itself uses.
-KEY = keys.signing_key(9001)
-OTHER = keys.signing_key(9002)
+KEY = keys.SigningKey.generate()
+OTHER = keys.SigningKey.generate()
 KEYS_BY_KID = {KEY.kid: KEY}
 
 CLAIMS = {
@@ -215,22 +215,24 @@ def test_kid_format():
     assert len(base64.b64decode(KEY.kid, validate=True)) == 32
 
 
-def test_same_slot_same_key_and_different_slots_different_kids():
-    assert keys.signing_key(9001) is KEY
-    assert KEY.kid != OTHER.kid
-
-
-def test_signing_key_is_thread_safe():
-    slot = 9100
+def test_every_key_is_new_and_threads_never_share_one():
     seen: list[keys.SigningKey] = []
     threads = [
-        threading.Thread(target=lambda: seen.append(keys.signing_key(slot))) for _ in range(8)
+        threading.Thread(target=lambda: seen.append(keys.SigningKey.generate())) for _ in range(8)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(seen) == 8 and all(key is seen[0] for key in seen)
+    assert len({key.kid for key in [*seen, KEY, OTHER]}) == 10
+
+
+def test_a_key_round_trips_through_pem_and_pickle():
+    again = keys.SigningKey.from_pem(KEY.pem())
+    assert again.kid == KEY.kid and again.jwk() == KEY.jwk()
+    assert pickle.loads(pickle.dumps(KEY)).kid == KEY.kid
+    token = tokens.encode(CLAIMS, again)
+    assert tokens.decode_verified(token, KEYS_BY_KID) == CLAIMS
 
 
 def test_jwk_shape():

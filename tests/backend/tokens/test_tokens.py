@@ -5,8 +5,7 @@ from __future__ import annotations
 import jwt as pyjwt
 import pytest
 
-from cognito_mock import CognitoMock, ManualClock
-from cognito_mock.backend.crypto import keys
+from cognito_mock import CognitoMock
 from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import NotAuthorizedException, UserNotFoundException
 from tests.helpers import PASSWORD
@@ -105,15 +104,6 @@ def test_pools_get_distinct_keys(client, mock, pool_id):
     second = {k["kid"] for k in mock.jwks(other)["keys"]}
     assert len(first) == len(second) == 2 and not first & second
     assert mock.jwks(pool_id) == mock.jwks(pool_id)
-
-
-def test_fresh_mock_reuses_process_keys():
-    kids = set()
-    for _ in range(2):
-        mock = CognitoMock(clock=ManualClock(1_790_000_000.0))
-        pool = mock.call("CreateUserPool", PoolName="p")["UserPool"]["Id"]
-        kids.add(tuple(k["kid"] for k in mock.jwks(pool)["keys"]))
-    assert kids == {(keys.signing_key(0).kid, keys.signing_key(1).kid)}
 
 
 # --- refresh ------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ from cognito_mock.backend.kernel.challenge_sessions import (
     open_session,
     proof_holds,
     proof_timestamp,
+    session_user,
+    srp_user,
     start_srp,
     take_session,
     take_srp,
@@ -104,7 +106,7 @@ def _session_for(answer: Answer, name: str) -> tuple[AuthSession, User, str]:
     key = responses["DEVICE_KEY"]
     token = answer.session or _recall(pool, client, name, named, key)
     session = take_session(backend, pool, client, token, {name})
-    user = pool.users.get(session.username) if session.username else None
+    user = session_user(pool, session)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     if named is not user or (session.data.get("sign_in") or {}).get("device_key") != key:
@@ -188,7 +190,7 @@ def _device_password_verifier(answer: Answer) -> dict[str, Any]:
     _forget(pool, client, "DEVICE_PASSWORD_VERIFIER", user, key)
     now = backend.clock.now()
     proven = (
-        pending.username == user.username
+        srp_user(pool, pending) is user
         and pending.user_id_for_srp == key
         and proof_holds(
             pending,

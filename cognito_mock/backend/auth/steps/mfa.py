@@ -24,6 +24,7 @@ from cognito_mock.backend.kernel.challenge_sessions import (
     SESSION_INVALID,
     AuthSession,
     open_session,
+    session_user,
     take_session,
 )
 from cognito_mock.backend.kernel.outbox import Message, mask_destination
@@ -145,7 +146,7 @@ def _mfa(sign_in: SignIn) -> dict[str, Any] | None:
 
 def _session_user(answer: Answer, session: AuthSession) -> User:
     """The session's user, who must be the one USERNAME names, checked for SECRET_HASH."""
-    user = answer.pool.users.get(session.username) if session.username else None
+    user = session_user(answer.pool, session)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     given = answer.responses["USERNAME"]
