@@ -23,6 +23,21 @@ _LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
+def _os_choices(alphabet: str, length: int) -> str:
+    """`length` uniform picks from `alphabet` (at most 256 symbols) out of one OS read, where
+    SystemRandom.choices makes a system call per character (most of an unseeded pool's ids)."""
+    size = len(alphabet)
+    usable = 256 - 256 % size  # bytes at or above this would favour the first symbols
+    out: list[str] = []
+    while len(out) < length:
+        for byte in secrets.token_bytes(length + 8):
+            if byte < usable:
+                out.append(alphabet[byte % size])
+                if len(out) == length:
+                    break
+    return "".join(out)
+
+
 class Ids:
     """Random values for one mock; `seed` makes every value reproducible."""
 
@@ -44,6 +59,8 @@ class Ids:
         return self._random.randbytes(n)
 
     def choice_string(self, alphabet: str, length: int) -> str:
+        if isinstance(self._random, random.SystemRandom):
+            return _os_choices(alphabet, length)
         return "".join(self._random.choices(alphabet, k=length))
 
     def uuid4(self) -> str:
