@@ -137,12 +137,15 @@ def sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
         if auto.get(flag):
             values[name] = "true"
     confirmed = bool(auto.get("autoConfirmUser"))
+    force = bool(auto.get("autoVerifyEmail") or auto.get("autoVerifyPhone"))
+    now = backend.clock.now()
+    # An alias value another user holds verified stays theirs until this user confirms: the
+    # service refuses it then (ConfirmSignUp's AliasExistsException), not at sign-up.
     user = create_user(
         backend, pool, request["Username"], values,
         status="CONFIRMED" if confirmed else "UNCONFIRMED", exists_message="User already exists",
-        force_alias=bool(auto.get("autoVerifyEmail") or auto.get("autoVerifyPhone")),
+        now=now, force_alias=force, defer_aliases=not force,
     )  # fmt: skip
-    now = backend.clock.now()
     if password:
         set_password(pool, user, password, now)
     result: dict[str, Any] = {"UserConfirmed": confirmed, "UserSub": user.sub}

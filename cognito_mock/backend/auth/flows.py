@@ -16,7 +16,7 @@ from cognito_mock.backend.auth.first_factor import (
 )
 from cognito_mock.backend.directory.migration import migrate_user
 from cognito_mock.backend.factors.devices import check_refresh_device
-from cognito_mock.backend.hooks.triggers import with_caller
+from cognito_mock.backend.hooks.triggers import with_caller_metadata_only_for
 from cognito_mock.backend.kernel.challenge_sessions import open_session
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.registry import operation
@@ -139,8 +139,12 @@ def _initiate(
     return start_custom_auth(backend, pool, client, params, admin=admin)
 
 
+# ClientMetadata of InitiateAuth and AdminInitiateAuth reaches only these triggers (API reference).
+_METADATA_TRIGGERS = ("PreSignUp", "PreAuthentication", "UserMigration")
+
+
 @operation("InitiateAuth")
-@with_caller
+@with_caller_metadata_only_for(*_METADATA_TRIGGERS)
 def initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     params = dict(request.get("AuthParameters") or {})
@@ -148,7 +152,7 @@ def initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation("AdminInitiateAuth")
-@with_caller
+@with_caller_metadata_only_for(*_METADATA_TRIGGERS)
 def admin_initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     client = require_client(backend, request["UserPoolId"], request["ClientId"])
     pool = backend.pool(request["UserPoolId"])

@@ -52,7 +52,7 @@ def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
     mediums = request.get("DesiredDeliveryMediums") or ["SMS"]
     password = request.get("TemporaryPassword")
     if password is not None:
-        check_password(pool, password)
+        check_password(pool, password, admin=True)
     else:
         password = generate_temporary_password(pool, backend.ids)
     now = backend.clock.now()
@@ -68,10 +68,13 @@ def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
         pre_sign_up(
             backend, pool, "PreSignUp_AdminCreateUser", request["Username"], values, request
         )
+        # Required attributes may be missing: the user gives them at the first sign-in, whose
+        # NEW_PASSWORD_REQUIRED challenge lists them in requiredAttributes (developer guide).
         user = create_user(
             backend, pool, request["Username"], values,
             status="FORCE_CHANGE_PASSWORD", exists_message="User account already exists",
-            force_alias=bool(request.get("ForceAliasCreation")),
+            now=now, force_alias=bool(request.get("ForceAliasCreation")),
+            require_attributes=False,
         )  # fmt: skip
     set_password(pool, user, password, now)
     user.modified = now
@@ -166,7 +169,7 @@ def admin_set_user_password(backend: Backend, request: dict[str, Any]) -> dict[s
     pool = backend.pool(request["UserPoolId"])
     user = require_user(pool, request["Username"])
     password = request["Password"]
-    check_password(pool, password, user)
+    check_password(pool, password, user, admin=True)
     now = backend.clock.now()
     set_password(pool, user, password, now)
     user.status = "CONFIRMED" if request.get("Permanent") else "FORCE_CHANGE_PASSWORD"
@@ -182,6 +185,8 @@ def admin_reset_user_password(backend: Backend, request: dict[str, Any]) -> dict
     user = require_user(pool, request["Username"])
     if user.status == "FORCE_CHANGE_PASSWORD":
         raise NotAuthorizedException("User password cannot be reset in the current state.")
+    if not user.enabled:  # as ForgotPassword refuses it
+        raise NotAuthorizedException("User is disabled.")
     attribute = recovery_attribute(pool, user)
     if attribute is None:
         raise InvalidParameterException(

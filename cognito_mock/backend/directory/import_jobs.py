@@ -148,7 +148,7 @@ def _import_row(backend: Backend, pool: UserPool, row: dict[str, str]) -> None:
         raise ValueError("email_verified or phone_number_verified must be true")
     create_user(
         backend, pool, username, values, status="RESET_REQUIRED",
-        exists_message="User account already exists",
+        exists_message="User account already exists", now=backend.clock.now(),
     )  # fmt: skip
 
 

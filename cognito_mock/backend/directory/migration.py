@@ -33,6 +33,7 @@ def migrate_user(
     status = response.get("finalUserStatus") or "RESET_REQUIRED"
     if password is None:
         status = "RESET_REQUIRED"
+    now = backend.clock.now()
     try:
         values = check_attributes(
             pool.schema, [{"Name": k, "Value": v} for k, v in given.items()],
@@ -40,7 +41,7 @@ def migrate_user(
         )  # fmt: skip
         user = create_user(
             backend, pool, username, values, status=status,
-            exists_message="User account already exists",
+            exists_message="User account already exists", now=now,
             force_alias=bool(response.get("forceAliasCreation")),
         )  # fmt: skip
     except ServiceError as error:
@@ -48,5 +49,5 @@ def migrate_user(
             f"Invalid lambda function output : {error.message}"
         ) from None
     if password is not None:
-        set_password(pool, user, password, backend.clock.now())
+        set_password(pool, user, password, now)
     return user

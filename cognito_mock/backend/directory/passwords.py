@@ -24,6 +24,9 @@ __all__ = [
 # The characters the service counts as symbols (developer guide, password requirements).
 SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 _PREFIX = "Password did not conform with policy: "
+# What an administrator's password (AdminCreateUser's TemporaryPassword, AdminSetUserPassword)
+# is refused with: the service words the admin operations' refusal differently.
+_ADMIN_PREFIX = "Password did not conform with password policy: "
 
 
 def password_policy(pool: UserPool) -> dict[str, Any]:
@@ -31,20 +34,24 @@ def password_policy(pool: UserPool) -> dict[str, Any]:
     return policy
 
 
-def check_password(pool: UserPool, password: str, user: User | None = None) -> None:
-    """Raise the service's InvalidPasswordException (one rule per error) or history violation."""
+def check_password(
+    pool: UserPool, password: str, user: User | None = None, *, admin: bool = False
+) -> None:
+    """Raise the service's InvalidPasswordException (one rule per error) or history violation;
+    `admin` words it as the admin operations do (`...with password policy: ...`)."""
     policy = password_policy(pool)
+    prefix = _ADMIN_PREFIX if admin else _PREFIX
     if len(password) < policy.get("MinimumLength", 8):
-        raise InvalidPasswordException(_PREFIX + "Password not long enough")
+        raise InvalidPasswordException(prefix + "Password not long enough")
     # Only Basic Latin letters count toward the upper/lower-case rules.
     if policy.get("RequireUppercase", True) and not any("A" <= c <= "Z" for c in password):
-        raise InvalidPasswordException(_PREFIX + "Password must have uppercase characters")
+        raise InvalidPasswordException(prefix + "Password must have uppercase characters")
     if policy.get("RequireLowercase", True) and not any("a" <= c <= "z" for c in password):
-        raise InvalidPasswordException(_PREFIX + "Password must have lowercase characters")
+        raise InvalidPasswordException(prefix + "Password must have lowercase characters")
     if policy.get("RequireNumbers", True) and not any("0" <= c <= "9" for c in password):
-        raise InvalidPasswordException(_PREFIX + "Password must have numeric characters")
+        raise InvalidPasswordException(prefix + "Password must have numeric characters")
     if policy.get("RequireSymbols", True) and not any(c in SYMBOLS for c in password):
-        raise InvalidPasswordException(_PREFIX + "Password must have symbol characters")
+        raise InvalidPasswordException(prefix + "Password must have symbol characters")
     history = policy.get("PasswordHistorySize", 0)
     if user is not None and history:
         recent = [user.password, *user.password_history] if user.password else user.password_history

@@ -96,8 +96,11 @@ def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[st
     return view
 
 
-def index_aliases(pool: UserPool, user: User) -> None:
-    """Refresh the alias index for the user's current identifying attribute values."""
+def index_aliases(pool: UserPool, user: User, *, keep_others: bool = False) -> None:
+    """Refresh the alias index for the user's current identifying attribute values.
+
+    `keep_others`: an alias value another user holds stays theirs (a sign-up claims it only
+    when it is confirmed)."""
     for attribute in pool.username_attributes:
         # Username attributes identify the user whether verified or not.
         pool.users.set_alias(user, attribute, user.attributes.get(attribute))
@@ -106,6 +109,9 @@ def index_aliases(pool: UserPool, user: User) -> None:
         flag = VERIFIED_FLAG.get(attribute)
         if flag and user.attributes.get(flag) != "true":
             value = None  # email / phone aliases only work once verified
+        owner = pool.users.alias_owner(attribute, value) if value and keep_others else None
+        if owner is not None and owner.sub != user.sub:
+            value = None
         pool.users.set_alias(user, attribute, value)
     pool.users.touch(user)  # callers re-index after attribute changes: ListUsers must see them
 
@@ -164,9 +170,18 @@ def create_user(
     *,
     status: str,
     exists_message: str,
+    now: float,
     force_alias: bool = False,
+    defer_aliases: bool = False,
+    require_attributes: bool = True,
 ) -> User:
-    """A new user under the pool's username and alias rules (nothing stored if a rule fails)."""
+    """A new user under the pool's username and alias rules (nothing stored if a rule fails),
+    created and last modified at `now` (one instant).
+
+    `force_alias` takes verified aliases other users hold; `defer_aliases` leaves them with
+    their holders, for the user to claim on confirmation (SignUp); otherwise a held alias is
+    AliasExistsException. `require_attributes=False` lets required attributes be missing
+    (AdminCreateUser: the user supplies them at the first sign-in, NEW_PASSWORD_REQUIRED)."""
     sub = backend.ids.sub()
     internal = _internal_username(backend, pool, username, values, sub)
     if pool.users.get(internal) is not None:
@@ -178,8 +193,8 @@ def create_user(
                 exists_message if exists_message != "User already exists"
                 else f"An account with the given {attribute} already exists."
             )  # fmt: skip
-    missing_required(pool.schema, values)
-    now = backend.clock.now()
+    if require_attributes:
+        missing_required(pool.schema, values)
     seq = pool.users.next_seq
     user = User(
         username=internal,
@@ -190,10 +205,11 @@ def create_user(
         modified=now,
         seq=seq,
     )
-    claim_aliases(pool, user, force_alias)
+    if not defer_aliases:
+        claim_aliases(pool, user, force_alias)
     pool.users.next_seq = seq + 1
     pool.users.add(user)
-    index_aliases(pool, user)
+    index_aliases(pool, user, keep_others=defer_aliases)
     return user
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "token_version",
     "user_attributes",
     "with_caller",
+    "with_caller_metadata_only_for",
 ]
 
 # The LambdaConfig keys whose Lambda this mock invokes (fact sheet section 11.1).
@@ -66,6 +67,8 @@ class _Caller:
     client_id: str | None
     metadata: dict[str, str] | None
     access_token: str | None = None
+    # The triggers ClientMetadata reaches (None: every trigger the operation invokes).
+    metadata_for: frozenset[str] | None = None
 
     def resolved_client_id(self) -> str:
         if self.client_id:
@@ -166,18 +169,16 @@ def registry(backend: Backend) -> Triggers:
     return backend.services.triggers
 
 
-def with_caller(
-    handler: Callable[[Backend, dict[str, Any]], dict[str, Any]],
-) -> Callable[[Backend, dict[str, Any]], dict[str, Any]]:
-    """Handler decorator: remember the request's ClientId, ClientMetadata and AccessToken while
-    it runs, so events carry callerContext.clientId and clientMetadata."""
+Handler = Callable[[Backend, dict[str, Any]], dict[str, Any]]
 
+
+def _with_caller(handler: Handler, metadata_for: frozenset[str] | None) -> Handler:
     @wraps(handler)
     def run(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
         callers = registry(backend)._callers
         callers.append(
             _Caller(request.get("ClientId"), request.get("ClientMetadata"),
-                    request.get("AccessToken"))
+                    request.get("AccessToken"), metadata_for)
         )  # fmt: skip
         try:
             return handler(backend, request)
@@ -185,6 +186,19 @@ def with_caller(
             callers.pop()
 
     return run
+
+
+def with_caller(handler: Handler) -> Handler:
+    """Handler decorator: remember the request's ClientId, ClientMetadata and AccessToken while
+    it runs, so events carry callerContext.clientId and clientMetadata."""
+    return _with_caller(handler, None)
+
+
+def with_caller_metadata_only_for(*keys: str) -> Callable[[Handler], Handler]:
+    """`with_caller` for operations whose ClientMetadata reaches only the `keys` triggers: the
+    service documents InitiateAuth and AdminInitiateAuth as passing it to Pre sign-up, Pre
+    authentication and User migration only, not to the others they invoke."""
+    return lambda handler: _with_caller(handler, frozenset(keys))
 
 
 def configured(pool: UserPool, key: str) -> str | None:
@@ -244,7 +258,8 @@ def invoke(
         )
     caller = triggers._callers[-1] if triggers._callers else _Caller(None, None)
     request = dict(request)
-    if caller.metadata and metadata_as:
+    reaches = caller.metadata_for is None or key in caller.metadata_for
+    if caller.metadata and metadata_as and reaches:
         request[metadata_as] = dict(caller.metadata)
     event = {
         "version": token_version(pool) if key == "PreTokenGeneration" else "1",

@@ -9,16 +9,20 @@ from cognito_mock.backend.kernel.jsontree import clone
 from cognito_mock.errors import InvalidParameterException
 
 __all__ = [
+    "BAD_DATA_TYPE",
+    "MAX_STRING_LENGTH",
     "STANDARD_ATTRIBUTES",
     "VERIFIABLE",
     "VERIFIED_FLAG",
     "build_schema",
     "check_attributes",
+    "checked_constraints",
     "custom_attribute",
     "is_standard",
     "looks_like_email",
     "looks_like_phone",
     "missing_required",
+    "schema_problems",
 ]
 
 _TEXT = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
@@ -56,26 +60,72 @@ STANDARD_ATTRIBUTES: list[dict[str, Any]] = [
 _STANDARD_BY_NAME = {a["Name"]: a for a in STANDARD_ATTRIBUTES}
 
 
+# The service's refusal of a schema entry with no (or another) data type: published for a custom
+# attribute without one and for a standard attribute changed after creation.
+BAD_DATA_TYPE = (
+    "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+)
+MAX_STRING_LENGTH = 2048  # the longest value any attribute may hold (AttributeValueType)
+_WHOLE = re.compile(r"-?[0-9]{1,18}")
+
+
+def _bound(name: str, kind: str, field: str, value: Any, *, low: int | None) -> int | None:
+    """A constraint bound (a string of digits in the model) as an int; None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _WHOLE.fullmatch(value):
+        raise InvalidParameterException(
+            f"Invalid {kind} for attribute {name}: {field} must be a whole number."
+        )
+    number = int(value)
+    if low is not None and not low <= number <= MAX_STRING_LENGTH:
+        raise InvalidParameterException(
+            f"Invalid {kind} for attribute {name}: {field} must be from {low} to "
+            f"{MAX_STRING_LENGTH}."
+        )
+    return number
+
+
+def checked_constraints(name: str, spec: dict[str, Any], data_type: str) -> dict[str, str] | None:
+    """The entry's constraints for `data_type` as the service keeps them, after its checks
+    (the values are later read as numbers, so a bad one must never be stored)."""
+    if data_type == "String":
+        kind, low_key, high_key, low = "StringAttributeConstraints", "MinLength", "MaxLength", 0
+    elif data_type == "Number":
+        kind, low_key, high_key, low = "NumberAttributeConstraints", "MinValue", "MaxValue", None
+    else:
+        return None
+    given = dict(spec.get(kind) or {})
+    lowest = _bound(name, kind, low_key, given.get(low_key), low=low)
+    highest = _bound(name, kind, high_key, given.get(high_key), low=low)
+    if lowest is not None and highest is not None and lowest > highest:
+        raise InvalidParameterException(
+            f"Invalid {kind} for attribute {name}: {low_key} must not be greater than {high_key}."
+        )
+    return given
+
+
 def custom_attribute(spec: dict[str, Any]) -> dict[str, Any]:
     """The stored schema entry for a custom attribute request (`custom:` / `dev:custom:` name)."""
-    kind = spec.get("AttributeDataType", "String")
     if not spec.get("Name"):  # optional in the model, needed by the service
         raise InvalidParameterException("Attribute name must not be null.")
+    kind = spec.get("AttributeDataType")
+    if kind is None:  # optional in the model, needed by the service for a new attribute
+        raise InvalidParameterException(BAD_DATA_TYPE)
     if spec.get("Required"):
         raise InvalidParameterException("Required custom attributes are not supported currently.")
     developer = bool(spec.get("DeveloperOnlyAttribute", False))
-    prefix = "dev:custom:" if developer else "custom:"
+    name = ("dev:custom:" if developer else "custom:") + spec["Name"]
     entry: dict[str, Any] = {
-        "Name": prefix + spec["Name"],
+        "Name": name,
         "AttributeDataType": kind,
         "DeveloperOnlyAttribute": developer,
         "Mutable": bool(spec.get("Mutable", True)),
         "Required": False,
     }
-    if kind == "String":
-        entry["StringAttributeConstraints"] = dict(spec.get("StringAttributeConstraints") or {})
-    elif kind == "Number":
-        entry["NumberAttributeConstraints"] = dict(spec.get("NumberAttributeConstraints") or {})
+    constraints = checked_constraints(name, spec, kind)
+    if constraints is not None:
+        entry[f"{kind}AttributeConstraints"] = constraints
     return entry
 
 
@@ -98,12 +148,22 @@ def build_schema(requested: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         if name == "sub":
             raise InvalidParameterException("sub attribute cannot be modified.")
+        if (
+            spec.get("AttributeDataType", standard["AttributeDataType"])
+            != standard["AttributeDataType"]
+        ):
+            raise InvalidParameterException(BAD_DATA_TYPE)  # a standard attribute keeps its type
         for key in ("Required", "Mutable"):
             if key in spec:
                 standard[key] = bool(spec[key])
-        constraints = spec.get("StringAttributeConstraints")
-        if constraints and "StringAttributeConstraints" in standard:
-            standard["StringAttributeConstraints"].update(constraints)
+        if spec.get("StringAttributeConstraints") and "StringAttributeConstraints" in standard:
+            merged = {
+                **standard["StringAttributeConstraints"],
+                **spec["StringAttributeConstraints"],
+            }
+            standard["StringAttributeConstraints"] = checked_constraints(
+                name, {"StringAttributeConstraints": merged}, "String"
+            )
     if len(custom) > 50:
         raise InvalidParameterException("A user pool can have at most 50 custom attributes.")
     return schema + custom
@@ -147,11 +207,20 @@ def _check_value(entry: dict[str, Any], name: str, value: str) -> str | None:
             return f"{name}: Number must be greater than or equal to {limits['MinValue']}"
         if "MaxValue" in limits and number > int(limits["MaxValue"]):
             return f"{name}: Number must be less than or equal to {limits['MaxValue']}"
-    elif kind == "Boolean" and value not in ("true", "false"):
+    elif kind == "Boolean" and value.lower() not in ("true", "false"):
         return f"{name}: Attribute value must be true or false"
     elif kind == "DateTime" and not value:
         return f"{name}: DateTime must not be empty"
     return None
+
+
+def schema_problems(problems: list[str], *, creating: bool) -> str:
+    """The service's text for attribute problems, one per line (each ending in a newline):
+    `Attributes did not conform to the schema: <name>: <problem>` when a user is created,
+    `user.<name>: <problem>` when one is updated (both as published responses show them)."""
+    if creating:
+        return _SCHEMA_ERROR + "".join(f"{problem}\n" for problem in problems)
+    return "".join(f"user.{problem}\n" for problem in problems)
 
 
 def check_attributes(
@@ -161,7 +230,8 @@ def check_attributes(
     developer: bool,
     creating: bool,
 ) -> dict[str, str]:
-    """Validate a request's `[{Name, Value}]` against the pool schema; return them as a dict.
+    """Validate a request's `[{Name, Value}]` against the pool schema; return them as a dict,
+    Boolean values lower-cased (the service compares them case-insensitively).
 
     `developer` is true for IAM (Admin*) calls, which may write `dev:` attributes; `creating` allows
     writing immutable attributes.
@@ -179,9 +249,8 @@ def check_attributes(
             problems.append(f"{name}: Attribute does not exist in the schema.")
             continue
         if not creating and not entry.get("Mutable", True):
-            raise InvalidParameterException(
-                f"Invalid user attributes: {name}: Attribute cannot be updated."
-            )
+            problems.append(f"{name}: Attribute cannot be updated.")
+            continue
         complaint = _check_value(entry, name, value)
         if complaint:
             problems.append(complaint)
@@ -190,9 +259,11 @@ def check_attributes(
             raise InvalidParameterException("Invalid email address format.")
         if name == "phone_number" and value and not looks_like_phone(value):
             raise InvalidParameterException("Invalid phone number format.")
+        if entry.get("AttributeDataType") == "Boolean":
+            value = value.lower()
         values[name] = value
     if problems:
-        raise InvalidParameterException(_SCHEMA_ERROR + " ".join(problems))
+        raise InvalidParameterException(schema_problems(problems, creating=creating))
     return values
 
 
@@ -204,6 +275,5 @@ def missing_required(schema: list[dict[str, Any]], values: dict[str, str]) -> No
         if a.get("Required") and a["Name"] != "sub" and not values.get(a["Name"])
     ]
     if missing:
-        raise InvalidParameterException(
-            _SCHEMA_ERROR + " ".join(f"{name}: The attribute is required" for name in missing)
-        )
+        problems = [f"{name}: The attribute is required" for name in missing]
+        raise InvalidParameterException(schema_problems(problems, creating=True))

@@ -72,7 +72,29 @@ def _merge_defaults(settings: dict[str, Any]) -> dict[str, Any]:
     password = policy.get("PasswordPolicy", {})
     if password.get("TemporaryPasswordValidityDays") == 0:
         password["TemporaryPasswordValidityDays"] = 7  # 0 means "use the default"
+    _mirror_verification_messages(merged, settings)
     return merged
+
+
+# VerificationMessageTemplate members and the legacy top-level settings that mirror them.
+_MIRRORED = (
+    ("EmailMessage", "EmailVerificationMessage"),
+    ("EmailSubject", "EmailVerificationSubject"),
+    ("SmsMessage", "SmsVerificationMessage"),
+)
+
+
+def _mirror_verification_messages(merged: dict[str, Any], given: dict[str, Any]) -> None:
+    """DescribeUserPool shows each verification message both in VerificationMessageTemplate and
+    in its legacy member, whichever the request set; when it set both, the template wins (the
+    legacy members are documented as replaced by it)."""
+    template = merged["VerificationMessageTemplate"]
+    asked = given.get("VerificationMessageTemplate") or {}
+    for member, legacy in _MIRRORED:
+        if member in asked:
+            merged[legacy] = template[member]
+        elif legacy in given:
+            template[member] = given[legacy]
 
 
 def _check_settings(settings: dict[str, Any]) -> None:

@@ -211,7 +211,7 @@ def test_update_attribute_refusals_change_nothing(env: Env, mock: CognitoMock) -
     token = env.sign_in()["AccessToken"]
     narrow = env.sign_in(app=env.make_client(WriteAttributes=["name"]))["AccessToken"]
     before, sent = env.attrs(), len(mock.outbox)
-    schema = "Attributes did not conform to the schema: "
+    # Updates name the attribute as `user.<name>`, one problem per line (issue 11, item 19).
     cases: list[tuple[str, list[dict[str, str]], tuple[str, str]]] = [
         (token, _pairs(("email_verified", "true")), UNAUTHORIZED_WRITE),
         (token, _pairs(("phone_number_verified", "true")), UNAUTHORIZED_WRITE),
@@ -219,11 +219,14 @@ def test_update_attribute_refusals_change_nothing(env: Env, mock: CognitoMock) -
         (token, _pairs(("name", "Bo"), ("email_verified", "true")), UNAUTHORIZED_WRITE),
         (narrow, _pairs(("email", "b@example.com")), UNAUTHORIZED_WRITE),
         (token, _pairs(("custom:nope", "x")), ("InvalidParameterException",
-         schema + "custom:nope: Attribute does not exist in the schema.")),
+         "user.custom:nope: Attribute does not exist in the schema.\n")),
         (token, _pairs(("sub", "x")), ("InvalidParameterException",
-         schema + "sub: Attribute does not exist in the schema.")),
+         "user.sub: Attribute does not exist in the schema.\n")),
         (token, _pairs(("custom:badge", "x")), ("InvalidParameterException",
-         "Invalid user attributes: custom:badge: Attribute cannot be updated.")),
+         "user.custom:badge: Attribute cannot be updated.\n")),
+        (token, _pairs(("custom:badge", "x"), ("custom:nope", "y")), ("InvalidParameterException",
+         "user.custom:badge: Attribute cannot be updated.\n"
+         "user.custom:nope: Attribute does not exist in the schema.\n")),
         (token, _pairs(("email", "nope")), ("InvalidParameterException",
          "Invalid email address format.")),
     ]  # fmt: skip

@@ -168,14 +168,14 @@ def test_attribute_rules(client: Any, mock: CognitoMock) -> None:
     )  # fmt: skip
     app = add_client(client, pool_id)
     fails(client.sign_up, "InvalidParameterException",
-          "Attributes did not conform to the schema: email: The attribute is required",
+          "Attributes did not conform to the schema: email: The attribute is required\n",
           ClientId=app, Username="alice", Password=PASSWORD)  # fmt: skip
     fails(sign_up, "InvalidParameterException", "Invalid email address format.",
           client=client, app=app, email="not-an-email")  # fmt: skip
     dev = {"Name": "dev:custom:secret", "Value": "x"}
     fails(client.sign_up, "InvalidParameterException",
           "Attributes did not conform to the schema: dev:custom:secret: "
-          "Attribute does not exist in the schema.",
+          "Attribute does not exist in the schema.\n",
           ClientId=app, Username="alice", Password=PASSWORD,
           UserAttributes=[{"Name": "email", "Value": EMAIL}, dev])  # fmt: skip
     assert len(mock.backend().pools[pool_id].users) == 0
@@ -465,3 +465,40 @@ def test_resend_in_email_username_pool(client: Any, mock: CognitoMock) -> None:
         ClientId=app, Username=EMAIL, ConfirmationCode=mock.outbox.last_code(EMAIL)
     )
     assert status(client, pool_id, EMAIL) == "CONFIRMED"
+
+
+def test_sign_up_with_a_verified_alias_another_user_holds(client: Any, mock: CognitoMock) -> None:
+    # Regression (issue 11, item 8): SignUp raised AliasExistsException, which it does not
+    # declare (ContractViolation). The service takes the alias at confirmation, where a conflict
+    # is ConfirmSignUp's AliasExistsException (unless ForceAliasCreation).
+    pool_id = new_pool(client, AliasAttributes=["email"], AutoVerifiedAttributes=["email"])
+    app = add_client(client, pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    client.admin_create_user(
+        UserPoolId=pool_id, Username="owner", TemporaryPassword=PASSWORD, MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": EMAIL}, {"Name": "email_verified", "Value": "true"}],
+    )  # fmt: skip
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="owner", Password=PASSWORD, Permanent=True
+    )
+    made = client.sign_up(
+        ClientId=app, Username="newcomer", Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": EMAIL}, {"Name": "email_verified", "Value": "true"}],
+    )  # fmt: skip
+    assert made["UserConfirmed"] is False
+    signed_in = client.initiate_auth(
+        ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": EMAIL, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]  # fmt: skip
+    assert client.get_user(AccessToken=signed_in["AccessToken"])["Username"] == "owner"
+    code = mock.outbox.last_code(EMAIL)
+    fails(client.confirm_sign_up, "AliasExistsException", "An account with the email already exists.",
+          ClientId=app, Username="newcomer", ConfirmationCode=code)  # fmt: skip
+    client.confirm_sign_up(
+        ClientId=app, Username="newcomer", ConfirmationCode=code, ForceAliasCreation=True
+    )
+    assert attrs(client, pool_id, "owner")["email_verified"] == "false"
+    again = client.initiate_auth(
+        ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": EMAIL, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]  # fmt: skip
+    assert client.get_user(AccessToken=again["AccessToken"])["Username"] == "newcomer"

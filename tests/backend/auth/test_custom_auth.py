@@ -87,7 +87,9 @@ def test_wrong_then_right_answer_issues_tokens(mock: CognitoMock, client: Any, w
     assert define["userName"] == "bob" and define["callerContext"]["clientId"] == app
     assert define["userPoolId"] == pool and define["version"] == "1"
     assert define["request"]["session"] == [] and define["request"]["userNotFound"] is False
-    assert define["request"]["clientMetadata"] == {"k": "v"}
+    # InitiateAuth's ClientMetadata reaches only PreSignUp, PreAuthentication and UserMigration
+    # (API reference); RespondToAuthChallenge's reaches the custom-auth triggers.
+    assert "clientMetadata" not in define["request"]
     assert define["request"]["userAttributes"]["email"] == "b@example.com"
     assert define["response"] == {
         "challengeName": None,

@@ -119,13 +119,13 @@ def test_attribute_rules(client: Any, pool_id: str) -> None:
     _user(client, pool_id, "ann")
     cases = [
         ([{"Name": "custom:nope", "Value": "x"}],
-         "Attributes did not conform to the schema: custom:nope: Attribute does not exist in the schema."),
+         "user.custom:nope: Attribute does not exist in the schema.\n"),
         ([{"Name": "email", "Value": "not-an-email"}], "Invalid email address format."),
         ([{"Name": "phone_number", "Value": "555-1234"}], "Invalid phone number format."),
         ([{"Name": "email_verified", "Value": "true"}],
          "email_verified cannot be set to true without a value for email."),
         ([{"Name": "birthdate", "Value": "1999"}],
-         "Attributes did not conform to the schema: birthdate: String must be no shorter than 10 characters"),
+         "user.birthdate: String must be no shorter than 10 characters\n"),
     ]  # fmt: skip
     for attributes, message in cases:
         with pytest.raises(client.exceptions.InvalidParameterException) as caught:
@@ -148,7 +148,6 @@ def test_custom_attributes_added_then_used_and_limits(client: Any, pool_id: str)
     )  # fmt: skip
     _user(client, pool_id, "ann", ("custom:team", "blue"), ("custom:level", "2"))
     assert _attrs(client, pool_id, "ann")["custom:team"] == "blue"
-    schema = "Attributes did not conform to the schema: "
     refused = (
         ("custom:team", "purple", "custom:team: String must be no longer than 5 characters"),
         ("custom:level", "4", "custom:level: Number must be less than or equal to 3"),
@@ -159,7 +158,7 @@ def test_custom_attributes_added_then_used_and_limits(client: Any, pool_id: str)
             client.admin_update_user_attributes(
                 UserPoolId=pool_id, Username="ann", UserAttributes=[{"Name": name, "Value": value}]
             )
-        assert caught.value.response["Error"]["Message"] == schema + why
+        assert caught.value.response["Error"]["Message"] == f"user.{why}\n"
     with pytest.raises(client.exceptions.InvalidParameterException, match="already has name"):
         client.add_custom_attributes(
             UserPoolId=pool_id, CustomAttributes=[{"Name": "team", "AttributeDataType": "String"}]
@@ -189,7 +188,10 @@ def test_set_password_permanent_and_temporary(client: Any, pool_id: str) -> None
     _user(client, pool_id, "ann")
     with pytest.raises(client.exceptions.InvalidPasswordException) as caught:
         client.admin_set_user_password(UserPoolId=pool_id, Username="ann", Password="short")
-    assert _error(caught)[1] == "Password did not conform with policy: Password not long enough"
+    # The admin operations' wording (issue 11, item 14).
+    assert _error(caught)[1] == (
+        "Password did not conform with password policy: Password not long enough"
+    )
     client.admin_set_user_password(
         UserPoolId=pool_id, Username="ann", Password="Passw0rd!", Permanent=True
     )
@@ -283,3 +285,44 @@ def test_a_blank_value_deletes_the_attribute(client: Any) -> None:
         _error(caught)[1] == "Invalid user attributes: name: Required attribute cannot be deleted."
     )
     assert _attrs(client, pool_id, "ann")["name"] == "Ann"
+
+
+def test_reset_password_of_a_disabled_user_is_refused(client: Any, pool_id: str) -> None:
+    # Regression (issue 11, item 18): the service answers `User is disabled.`.
+    _user(client, pool_id, "ann", ("email", "a@example.com"), ("email_verified", "true"))
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username="ann", Password="Correct-Horse-9", Permanent=True
+    )
+    client.admin_disable_user(UserPoolId=pool_id, Username="ann")
+    with pytest.raises(client.exceptions.NotAuthorizedException) as caught:
+        client.admin_reset_user_password(UserPoolId=pool_id, Username="ann")
+    assert _error(caught) == ("NotAuthorizedException", "User is disabled.")
+    assert client.admin_get_user(UserPoolId=pool_id, Username="ann")["UserStatus"] != (
+        "RESET_REQUIRED"
+    )
+
+
+@pytest.mark.parametrize("given", ["True", "TRUE", "tRuE"])
+def test_verified_flags_compare_case_insensitively(
+    client: Any, alias_pool: str, given: str
+) -> None:
+    # Regression (issue 11, item 15): `True` was refused; it is the same value as `true`.
+    client.admin_create_user(
+        UserPoolId=alias_pool, Username="ann", MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "ann@example.com"},
+                        {"Name": "email_verified", "Value": given}],
+    )  # fmt: skip
+    assert _attrs(client, alias_pool, "ann")["email_verified"] == "true"
+    found = client.list_users(UserPoolId=alias_pool, Filter='email = "ann@example.com"')
+    assert [u["Username"] for u in found["Users"]] == ["ann"]
+    with pytest.raises(client.exceptions.AliasExistsException):  # the alias is taken, verified
+        client.admin_create_user(
+            UserPoolId=alias_pool, Username="bob", MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": "ann@example.com"},
+                            {"Name": "email_verified", "Value": "TRUE"}],
+        )  # fmt: skip
+    client.admin_update_user_attributes(
+        UserPoolId=alias_pool, Username="ann",
+        UserAttributes=[{"Name": "email_verified", "Value": "False"}],
+    )  # fmt: skip
+    assert _attrs(client, alias_pool, "ann")["email_verified"] == "false"

@@ -33,6 +33,7 @@ NO_CHANNEL = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
 )
 POLICY = "Password did not conform with policy: "
+ADMIN_POLICY = "Password did not conform with password policy: "  # AdminCreate/AdminSetUserPassword
 TTL = {"confirm": 86400.0, "reset": 3600.0}  # sign-up codes 24 h, reset codes 1 h (section 6)
 MAX_FAILURES = 5  # wrong guesses before a code is void
 RESEND_LIMIT = 5  # ResendConfirmationCode per user per hour
@@ -56,7 +57,7 @@ GIVEN = ["Ann", "Bo"]
 Expect = tuple[str, str | None] | None  # (error code, message or None to skip) or success
 
 
-def policy_error(password: str) -> Expect:
+def policy_error(password: str, *, admin: bool = False) -> Expect:
     """The default policy (8 chars, upper, lower, digit, symbol), one rule per error."""
     rules = [
         (len(password) >= 8, "Password not long enough"),
@@ -67,7 +68,7 @@ def policy_error(password: str) -> Expect:
     ]
     for ok, text in rules:
         if not ok:
-            return ("InvalidPasswordException", POLICY + text)
+            return ("InvalidPasswordException", (ADMIN_POLICY if admin else POLICY) + text)
     return None
 
 
@@ -435,7 +436,9 @@ class DirectoryMachine(RuleBasedStateMachine):
         attrs = self.attributes_for(email, None)
         if verified and email is not None:
             attrs.append({"Name": "email_verified", "Value": "true"})
-        expected = (policy_error(password) if password else None) or self.format_error(name)
+        expected = (policy_error(password, admin=True) if password else None) or self.format_error(
+            name
+        )
         existing = self.find(name)
         if (
             expected is None
@@ -481,7 +484,10 @@ class DirectoryMachine(RuleBasedStateMachine):
     def admin_set_user_password(self, data: st.DataObject, password: str, permanent: bool) -> None:
         name = self.pick(data, lambda u: u.status == "FORCE_CHANGE_PASSWORD")
         user = self.find(name)
-        expected = ("UserNotFoundException", NOT_FOUND) if user is None else policy_error(password)
+        expected = (
+            ("UserNotFoundException", NOT_FOUND) if user is None
+            else policy_error(password, admin=True)
+        )  # fmt: skip
         self.call(
             expected, "admin_set_user_password", UserPoolId=self.pool_id, Username=name,
             Password=password, Permanent=permanent,
@@ -498,7 +504,7 @@ class DirectoryMachine(RuleBasedStateMachine):
             return ("UserNotFoundException", NOT_FOUND if admin else CLIENT_NOT_FOUND)
         if user.status == "FORCE_CHANGE_PASSWORD":
             return ("NotAuthorizedException", CANNOT_RESET)
-        if not admin and not user.enabled:
+        if not user.enabled:  # AdminResetUserPassword too (issue 11, item 18)
             return ("NotAuthorizedException", "User is disabled.")
         if not user.attributes.get("email") or user.attributes.get("email_verified") != "true":
             return ("InvalidParameterException", NO_CHANNEL)

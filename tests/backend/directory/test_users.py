@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import pytest
 
 from cognito_mock import CognitoMock
+from cognito_mock.clock import Clock
+from tests.helpers import PASSWORD
 
 
 def _message(caught: Any) -> str:
@@ -69,9 +72,9 @@ def test_suppress_and_resend(client: Any, mock: CognitoMock, pool_id: str) -> No
 def test_temporary_password_is_checked(client: Any, pool_id: str) -> None:
     with pytest.raises(client.exceptions.InvalidPasswordException) as caught:
         client.admin_create_user(UserPoolId=pool_id, Username="ann", TemporaryPassword="alllower1!")
-    assert (
-        _message(caught)
-        == "Password did not conform with policy: Password must have uppercase characters"
+    # Regression (issue 11, item 14): the admin operations' wording, not SignUp's.
+    assert _message(caught) == (
+        "Password did not conform with password policy: Password must have uppercase characters"
     )
     with pytest.raises(client.exceptions.UserNotFoundException) as caught:
         client.admin_get_user(UserPoolId=pool_id, Username="ann")
@@ -150,7 +153,10 @@ def test_case_sensitive_pool_keeps_cases_apart(client: Any, pool_id: str) -> Non
     assert caught.value.response["Error"]["Message"] == "User does not exist."
 
 
-def test_required_attributes_are_enforced(client: Any) -> None:
+def test_required_attributes_come_at_the_first_sign_in(client: Any) -> None:
+    # Regression (issue 11, item 12): AdminCreateUser refused a user without the required
+    # attributes; the guide says administrators may create one, who supplies them at the first
+    # sign-in (NEW_PASSWORD_REQUIRED lists them in requiredAttributes).
     pool_id = client.create_user_pool(
         PoolName="p",
         Schema=[
@@ -158,11 +164,39 @@ def test_required_attributes_are_enforced(client: Any) -> None:
             {"Name": "family_name", "AttributeDataType": "String", "Required": True},
         ],
     )["UserPool"]["Id"]
+    client.admin_create_user(
+        UserPoolId=pool_id, Username="ann", TemporaryPassword=PASSWORD, MessageAction="SUPPRESS"
+    )
+    app = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="a", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    started = client.initiate_auth(
+        ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ann", "PASSWORD": PASSWORD},
+    )  # fmt: skip
+    assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    required = json.loads(started["ChallengeParameters"]["requiredAttributes"])
+    assert required == ["userAttributes.name", "userAttributes.family_name"]
+    respond = {"ClientId": app, "ChallengeName": "NEW_PASSWORD_REQUIRED",
+               "Session": started["Session"]}  # fmt: skip
     with pytest.raises(client.exceptions.InvalidParameterException) as caught:
-        client.admin_create_user(UserPoolId=pool_id, Username="ann")
+        client.respond_to_auth_challenge(
+            **respond, ChallengeResponses={"USERNAME": "ann", "NEW_PASSWORD": PASSWORD + "x",
+                                           "userAttributes.name": "Ann"},
+        )  # fmt: skip
+    assert _message(caught) == "Invalid attributes given, family_name is missing"
+    done = client.respond_to_auth_challenge(
+        **respond, ChallengeResponses={"USERNAME": "ann", "NEW_PASSWORD": PASSWORD + "x",
+                                       "userAttributes.name": "Ann",
+                                       "userAttributes.family_name": "Lee"},
+    )  # fmt: skip
+    assert "AccessToken" in done["AuthenticationResult"]
+    # Self-service sign-up still needs them, one problem per line (item 19).
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+        client.sign_up(ClientId=app, Username="bob", Password=PASSWORD)
     assert _message(caught) == (
-        "Attributes did not conform to the schema: name: The attribute is required "
-        "family_name: The attribute is required"
+        "Attributes did not conform to the schema: name: The attribute is required\n"
+        "family_name: The attribute is required\n"
     )
 
 
@@ -181,3 +215,29 @@ def test_delete_user_removes_aliases_and_memberships(client: Any) -> None:
     assert caught.value.response["Error"]["Message"] == "User does not exist."
     client.admin_create_user(UserPoolId=pool_id, Username="ann", MessageAction="SUPPRESS")
     assert client.admin_list_groups_for_user(UserPoolId=pool_id, Username="ann")["Groups"] == []
+
+
+class _Ticking(Clock):
+    """A clock that moves on every reading, as a real one does between two reads."""
+
+    def __init__(self) -> None:
+        self.value = 1_790_000_000.0
+
+    def now(self) -> float:
+        self.value += 0.001
+        return self.value
+
+
+def test_a_new_user_is_created_and_modified_in_one_instant() -> None:
+    # Regression (issue 11, item 16): AdminCreateUser read the clock twice.
+    mock = CognitoMock(clock=_Ticking())
+    pool_id = mock.call("CreateUserPool", PoolName="p")["UserPool"]["Id"]
+    app = mock.call("CreateUserPoolClient", UserPoolId=pool_id, ClientName="c")["UserPoolClient"][
+        "ClientId"
+    ]
+    made = mock.call("AdminCreateUser", UserPoolId=pool_id, Username="ann")["User"]
+    assert made["UserCreateDate"] == made["UserLastModifiedDate"]
+    mock.call("SignUp", ClientId=app, Username="bob", Password=PASSWORD)
+    for name in ("ann", "bob"):
+        user = mock.call("AdminGetUser", UserPoolId=pool_id, Username=name)
+        assert user["UserCreateDate"] == user["UserLastModifiedDate"], name

@@ -385,9 +385,9 @@ def test_post_authentication(mock: CognitoMock, client: Any) -> None:
     sign_in(client, app, ClientMetadata={"a": "b"})
     (event,) = trigger.seen
     envelope(event, "PostAuthentication_Authentication", pool, "alice", app)
-    assert set(event["request"]) == {"userAttributes", "newDeviceUsed", "clientMetadata"}
+    # InitiateAuth does not pass ClientMetadata to Post authentication (API reference).
+    assert set(event["request"]) == {"userAttributes", "newDeviceUsed"}
     assert event["request"]["newDeviceUsed"] is False
-    assert event["request"]["clientMetadata"] == {"a": "b"}
     mock.triggers.register("PostAuthentication", rejecting("audit failed"))
     fails(sign_in, "UserLambdaValidationException",
           "PostAuthentication failed with error audit failed.", client=client, app=app)  # fmt: skip
@@ -430,7 +430,9 @@ def test_pre_token_v1(mock: CognitoMock, client: Any) -> None:
         "iamRolesToOverride": ["arn:aws:iam::123456789012:role/staff"],
         "preferredRole": "arn:aws:iam::123456789012:role/staff",
     }
-    assert set(event["request"]) == {"userAttributes", "groupConfiguration", "clientMetadata"}
+    # Regression (issue 11, item 13): InitiateAuth passed its ClientMetadata to Pre token
+    # generation; the API reference lists that trigger among those it does not reach.
+    assert set(event["request"]) == {"userAttributes", "groupConfiguration"}
     assert event["response"] == {"claimsOverrideDetails": None}
     id_claims = verified(mock, pool, result["IdToken"], audience=app)
     access = verified(mock, pool, result["AccessToken"])

@@ -152,3 +152,119 @@ def test_seeded_mocks_replay_the_same_ids() -> None:
     first = CognitoMock(seed=7).call("CreateUserPool", PoolName="a")["UserPool"]["Id"]
     second = CognitoMock(seed=7).call("CreateUserPool", PoolName="a")["UserPool"]["Id"]
     assert first == second
+
+
+# --- schema entries the service refuses (issue 11, item 7) -----------------------------------
+
+BAD_TYPE = "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"Name": "plain"}, BAD_TYPE),
+        ({"Name": "email", "AttributeDataType": "Number"}, BAD_TYPE),
+        ({"Name": "x", "AttributeDataType": "String",
+          "StringAttributeConstraints": {"MinLength": "invalid_value"}},
+         "Invalid StringAttributeConstraints for attribute custom:x: MinLength must be a whole "
+         "number."),
+        ({"Name": "x", "AttributeDataType": "String",
+          "StringAttributeConstraints": {"MaxLength": "2049"}},
+         "Invalid StringAttributeConstraints for attribute custom:x: MaxLength must be from 0 to "
+         "2048."),
+        ({"Name": "x", "AttributeDataType": "String",
+          "StringAttributeConstraints": {"MinLength": "5", "MaxLength": "4"}},
+         "Invalid StringAttributeConstraints for attribute custom:x: MinLength must not be "
+         "greater than MaxLength."),
+        ({"Name": "n", "AttributeDataType": "Number",
+          "NumberAttributeConstraints": {"MinValue": "9", "MaxValue": "1"}},
+         "Invalid NumberAttributeConstraints for attribute custom:n: MinValue must not be "
+         "greater than MaxValue."),
+        ({"Name": "n", "AttributeDataType": "Number",
+          "NumberAttributeConstraints": {"MaxValue": "1.5"}},
+         "Invalid NumberAttributeConstraints for attribute custom:n: MaxValue must be a whole "
+         "number."),
+        ({"Name": "name", "StringAttributeConstraints": {"MaxLength": "99999"}},
+         "Invalid StringAttributeConstraints for attribute name: MaxLength must be from 0 to "
+         "2048."),
+    ],
+)  # fmt: skip
+def test_schema_entries_the_service_refuses(
+    client: Any, mock: CognitoMock, entry: dict[str, Any], message: str
+) -> None:
+    # Regression: these were accepted, and AdminCreateUser on the pool raised a bare ValueError.
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+        client.create_user_pool(PoolName="p", Schema=[entry])
+    assert caught.value.response["Error"]["Message"] == message
+    assert mock.call("ListUserPools", MaxResults=10)["UserPools"] == []
+    if entry["Name"] in ("email", "name"):  # standard attributes: AddCustomAttributes is n/a
+        return
+    pool = client.create_user_pool(PoolName="q")["UserPool"]["Id"]
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+        client.add_custom_attributes(
+            UserPoolId=pool, CustomAttributes=[{**entry, "Name": "y" + entry["Name"]}]
+        )
+    assert caught.value.response["Error"]["Message"] == message.replace(
+        f"custom:{entry['Name']}", f"custom:y{entry['Name']}"
+    )
+
+
+def test_good_schema_entries_are_kept_and_enforced(client: Any) -> None:
+    pool = client.create_user_pool(
+        PoolName="p",
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": True,
+             "StringAttributeConstraints": {"MaxLength": "64"}},
+            {"Name": "code", "AttributeDataType": "String",
+             "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "4"}},
+        ],
+    )["UserPool"]  # fmt: skip
+    by_name = {a["Name"]: a for a in pool["SchemaAttributes"]}
+    assert by_name["email"]["StringAttributeConstraints"] == {"MinLength": "0", "MaxLength": "64"}
+    assert by_name["custom:code"]["StringAttributeConstraints"] == {
+        "MinLength": "2",
+        "MaxLength": "4",
+    }
+    with pytest.raises(client.exceptions.InvalidParameterException) as caught:
+        client.admin_create_user(
+            UserPoolId=pool["Id"], Username="u",
+            UserAttributes=[{"Name": "email", "Value": "a@b.co"}, {"Name": "custom:code", "Value": "x"}],
+        )  # fmt: skip
+    assert caught.value.response["Error"]["Message"] == (
+        "Attributes did not conform to the schema: custom:code: String must be no shorter than 2 "
+        "characters\n"
+    )
+
+
+# --- verification messages mirror their legacy members (issue 11, item 17) ----------------------
+
+
+def test_verification_messages_mirror_their_legacy_members_both_ways(client: Any) -> None:
+    # Regression: DescribeUserPool showed only the member the request set.
+    legacy = client.create_user_pool(
+        PoolName="legacy", EmailVerificationMessage="Code {####}", EmailVerificationSubject="Hi",
+        SmsVerificationMessage="SMS {####}",
+    )["UserPool"]  # fmt: skip
+    assert legacy["VerificationMessageTemplate"] == {
+        "DefaultEmailOption": "CONFIRM_WITH_CODE", "EmailMessage": "Code {####}",
+        "EmailSubject": "Hi", "SmsMessage": "SMS {####}",
+    }  # fmt: skip
+    modern = client.create_user_pool(
+        PoolName="modern",
+        VerificationMessageTemplate={"EmailMessage": "Yours: {####}", "SmsMessage": "Text {####}",
+                                     "EmailSubject": "Code"},
+    )["UserPool"]  # fmt: skip
+    assert (modern["EmailVerificationMessage"], modern["SmsVerificationMessage"]) == (
+        "Yours: {####}", "Text {####}"
+    )  # fmt: skip
+    assert modern["EmailVerificationSubject"] == "Code"
+    client.update_user_pool(UserPoolId=modern["Id"], SmsVerificationMessage="New {####}")
+    updated = client.describe_user_pool(UserPoolId=modern["Id"])["UserPool"]
+    assert updated["VerificationMessageTemplate"]["SmsMessage"] == "New {####}"
+    assert "EmailVerificationMessage" not in updated  # UpdateUserPool reset what it omitted
+    both = client.create_user_pool(
+        PoolName="both", EmailVerificationMessage="Old {####}",
+        VerificationMessageTemplate={"EmailMessage": "New {####}"},
+    )["UserPool"]  # fmt: skip
+    assert both["EmailVerificationMessage"] == both["VerificationMessageTemplate"]["EmailMessage"]
+    assert both["EmailVerificationMessage"] == "New {####}"
