@@ -1,19 +1,28 @@
 """Cost of a new RSA-2048 key from the prime table vs generation, and of signing with one.
 
-Also the per-test cost of a fresh mock + pool + client + user + sign-in (`mock.call`) with the
-process-wide slot keys of today and with a new pair of table keys per pool, the change the table
-is for. Run: `python benchmarks/keys.py` (or `python -m benchmarks.keys`). Not part of the tests.
+Every pool draws two keys of its own (ID and access tokens), so the per-test figure — a fresh
+mock + pool + client + user + sign-in through `mock.call` — pays for two new keys and their first
+signatures. A new key object's first private operation costs about one more signature: OpenSSL
+sets up RSA blinding then (a random r, r^e and a constant-time inverse mod n; measured with
+`RSA_FLAG_NO_BLINDING` through ctypes, where the first signature costs the same as later ones),
+and `cryptography` offers no way to skip it. The rows show that cost, the same fixture with keys
+made and warmed in advance (what per-pool keys add), and an RS256 signature computed with gmpy2's
+CRT when gmpy2 is installed (checked against the key, so it is a real signature) — on the
+development machine slower than OpenSSL's first signature, so the mock does not use it.
+Run: `python benchmarks/keys.py` (or `python -m benchmarks.keys`). Not part of the tests.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import statistics
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from cognito_mock import CognitoMock
 from cognito_mock.backend.crypto import jwt, keys, rsa_keys
@@ -86,33 +95,22 @@ def pure_python() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def keys_per_pool() -> Iterator[None]:
-    """Simulates the wiring: each fresh mock's slots get new table keys, none from the cache."""
-    saved_generate = keys.SigningKey.generate
-    saved_cache = dict(keys._cache)
-    keys.SigningKey.generate = classmethod(  # type: ignore[method-assign,assignment]
-        lambda cls: cls.from_private_key(rsa_keys.new_private_key())
-    )
+def warmed_keys(count: int) -> Iterator[None]:
+    """Pools take keys made and signed with beforehand (on this thread): the fixture without the
+    cost of its two new keys, for comparison."""
+    stock = [keys.SigningKey.generate() for _ in range(count)]
+    for key in stock:
+        jwt.encode(CLAIMS, key)
+    saved = keys.SigningKey.generate
+    keys.SigningKey.generate = classmethod(lambda cls: stock.pop())  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        keys.SigningKey.generate = saved_generate  # type: ignore[method-assign]
-        keys._cache.clear()
-        keys._cache.update(saved_cache)
+        keys.SigningKey.generate = saved  # type: ignore[method-assign]
 
 
-@contextlib.contextmanager
-def stacked(*contexts: contextlib.AbstractContextManager[Any]) -> Iterator[None]:
-    with contextlib.ExitStack() as stack:
-        for context in contexts:
-            stack.enter_context(context)
-        yield
-
-
-def per_test(fresh_keys: bool) -> None:
+def per_test() -> None:
     """A fresh mock, pool, app client, confirmed user, and a USER_PASSWORD_AUTH sign-in."""
-    if fresh_keys:
-        keys._cache.clear()  # a new mock's pool then takes keys of its own
     call = CognitoMock().call
     pool_id = call("CreateUserPool", PoolName="bench")["UserPool"]["Id"]
     app = call(
@@ -135,6 +133,27 @@ def per_test(fresh_keys: bool) -> None:
         ClientId=app,
         AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
     )
+
+
+_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")  # SHA-256, RFC 8017
+
+
+def gmpy2_signer(key: rsa.RSAPrivateKey) -> Callable[[bytes], bytes]:
+    """RS256 (PKCS#1 v1.5) by the CRT with gmpy2: no blinding, so no first-use cost."""
+    gmpy2 = rsa_keys._gmpy2
+    numbers = key.private_numbers()
+    p, q = gmpy2.mpz(numbers.p), gmpy2.mpz(numbers.q)
+    dp, dq, qinv = gmpy2.mpz(numbers.dmp1), gmpy2.mpz(numbers.dmq1), gmpy2.mpz(numbers.iqmp)
+    size = (numbers.public_numbers.n.bit_length() + 7) // 8
+
+    def sign(message: bytes) -> bytes:
+        digest = _DIGEST_INFO + hashlib.sha256(message).digest()
+        block = b"\x00\x01" + b"\xff" * (size - 3 - len(digest)) + b"\x00" + digest
+        c = gmpy2.mpz(int.from_bytes(block, "big"))
+        m1, m2 = gmpy2.powmod(c, dp, p), gmpy2.powmod(c, dq, q)
+        return int(m2 + (qinv * (m1 - m2) % p) * q).to_bytes(size, "big")
+
+    return sign
 
 
 def row(label: str, unit: str, figure: tuple[float, float, float]) -> None:
@@ -176,18 +195,23 @@ def main() -> None:
     for label, figure in later.items():
         row(label, "µs", figure)
 
-    print(f"\n{'per test: mock + pool + client + user + sign-in':<52}{'median':>13} (min-max)")
-    per_test(False)
-    variants: dict[str, Variant] = {
-        "process-wide slot keys (today)": (contextlib.nullcontext, lambda: per_test(False)),
-        "two new table keys per pool": (keys_per_pool, lambda: per_test(True)),
-    }
     if rsa_keys._gmpy2 is not None:
-        variants["two new table keys per pool, no gmpy2"] = (
-            lambda: stacked(keys_per_pool(), pure_python()),
-            lambda: per_test(True),
-        )
-    for label, figure in interleaved(variants, rounds=9, number=40).items():
+        message = b"x" * 700
+        pairs = [(k.private_key, gmpy2_signer(k.private_key)) for k in table_keys[:30]]
+        for private, sign_with in pairs[:2]:  # a real signature, or the figure means nothing
+            private.public_key().verify(sign_with(message), message, padding.PKCS1v15(),
+                                        hashes.SHA256())  # fmt: skip
+        row("RS256 by gmpy2's CRT (no blinding, first or later)", "µs",
+            each(lambda pair: pair[1](message), pairs))  # fmt: skip
+
+    print(f"\n{'per test: mock + pool + client + user + sign-in':<52}{'median':>13} (min-max)")
+    per_test()
+    rounds, number = 9, 40
+    variants: dict[str, Variant] = {
+        "two new keys per pool (as shipped)": (contextlib.nullcontext, per_test),
+        "keys made and warmed beforehand": (lambda: warmed_keys(2 * number), per_test),
+    }
+    for label, figure in interleaved(variants, rounds=rounds, number=number).items():
         row(label, "µs", figure)
 
 
