@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cognito_mock.clock import ManualClock, SystemClock
+    from cognito_mock.clock import ManualClock, ProcessClock, SystemClock
     from cognito_mock.errors import (
         CognitoMockError,
         ContractViolation,
@@ -23,6 +23,7 @@ __all__ = [
     "LambdaTimeout",
     "ManualClock",
     "OperationNotImplementedError",
+    "ProcessClock",
     "ServiceError",
     "SystemClock",
 ]
@@ -37,6 +38,7 @@ _HOMES = {
     "LambdaTimeout": "cognito_mock.errors",
     "ManualClock": "cognito_mock.clock",
     "OperationNotImplementedError": "cognito_mock.errors",
+    "ProcessClock": "cognito_mock.clock",
     "ServiceError": "cognito_mock.errors",
     "SystemClock": "cognito_mock.clock",
 }

@@ -177,6 +177,11 @@ class CognitoMock:
         client.meta.events.register_first(
             "before-send.cognito-identity-provider", boto.before_send(self.handle_wire, region)
         )
+        # The process's one set of exception classes, so `pytest.raises(client.exceptions.X)`
+        # catches what any other boto3 client raises (botocore makes classes per session).
+        client._exceptions = boto.shared_exceptions(
+            client._exceptions_factory, client.meta.service_model
+        )
         return client
 
     # -- user import ---------------------------------------------------------------------------

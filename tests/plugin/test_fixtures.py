@@ -207,11 +207,11 @@ def test_cognito_clock_drives_the_mock(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,
         """
-        from cognito_mock import ManualClock
+        from cognito_mock import ProcessClock
 
         def test_clock(cognito_mock, cognito_clock, cognito_user, cognito_client):
-            assert isinstance(cognito_clock, ManualClock) and cognito_mock.clock is cognito_clock
-            start = cognito_clock.now()
+            assert isinstance(cognito_clock, ProcessClock) and cognito_mock.clock is cognito_clock
+            start = cognito_clock.pin()
             user = cognito_user()
             tokens = user.sign_in()
             assert cognito_client.get_user(AccessToken=tokens["AccessToken"])["Username"] == user.username
@@ -223,25 +223,14 @@ def test_cognito_clock_drives_the_mock(pytester: pytest.Pytester) -> None:
             else:
                 raise AssertionError("token should have expired")
             assert cognito_clock.now() == start + 3601
+
+        def test_set_moves_the_pools_dates(cognito_mock, cognito_clock):
+            cognito_clock.set(1_800_000_000)
+            pool = cognito_mock.call("CreateUserPool", PoolName="p")["UserPool"]
+            assert 1_800_000_000 <= pool["CreationDate"].timestamp() < 1_800_000_060
         """,
     )
-    # GetUser may not be implemented yet; then the clock is checked through the pool's dates.
-    outcome = result.parseoutcomes()
-    if outcome.get("failed"):
-        assert "does not implement GetUser" in result.stdout.str()
-        result = run(
-            pytester,
-            """
-            def test_clock(cognito_mock, cognito_clock):
-                cognito_clock.set(1_800_000_000)
-                pool = cognito_mock.call("CreateUserPool", PoolName="p")["UserPool"]
-                assert pool["CreationDate"].timestamp() == 1_800_000_000
-                cognito_clock.advance(days=1)
-                again = cognito_mock.call("CreateUserPool", PoolName="q")["UserPool"]
-                assert again["CreationDate"].timestamp() == 1_800_086_400
-            """,
-        )
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=2)
 
 
 def test_cognito_outbox_collects_messages(pytester: pytest.Pytester) -> None:
