@@ -262,9 +262,9 @@ def _trigger_target(params: dict[str, Any]) -> tuple[str, str | None]:
 def _trigger_put(mock: CognitoMock, params: dict[str, Any]) -> dict[str, Any]:
     _only(params, ("name", "url", "pool_id", "arn", "timeout"))
     key, pool_id = _trigger_target(params)
-    timeout = _number(params, "timeout", required=False) or DEFAULT_TIMEOUT
+    timeout = _number(params, "timeout", required=False)
     try:
-        hook = WebhookTrigger(params.get("url"), timeout)  # type: ignore[arg-type]
+        hook = WebhookTrigger(params.get("url"), DEFAULT_TIMEOUT if timeout is None else timeout)  # type: ignore[arg-type]
     except ValueError as problem:
         raise _invalid(f"{problem}.") from None
     mock.triggers.register(key, hook, pool_id=pool_id)

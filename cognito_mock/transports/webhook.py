@@ -67,7 +67,11 @@ class WebhookTrigger:
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.url = check_url(url)
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+            raise ValueError(
+                f"timeout must be a positive number of seconds, got {timeout:g}"
+                if isinstance(timeout, (int, float))
+                else f"timeout must be a positive number of seconds, got {timeout!r}"
+            )
         self.timeout = float(timeout)
 
     def __repr__(self) -> str:
