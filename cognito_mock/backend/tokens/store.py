@@ -76,6 +76,9 @@ class TokenStore:
     tracking: bool = False
     max_sessions: int = 20
     sessions: dict[str, dict[str, Origin]] = field(default_factory=dict)
+    # tokens/machine.py: jti -> client id of every machine-to-machine access token issued, so a
+    # token exchange can tell this pool's client tokens from look-alikes.
+    machine: dict[str, str] = field(default_factory=dict)
 
 
 def token_store(pool: UserPool) -> TokenStore:
