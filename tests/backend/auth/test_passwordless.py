@@ -65,7 +65,7 @@ def respond(client: Any, app: str, name: str, session: str, **responses: str) ->
 
 
 def wrong(code: str) -> str:
-    return f"{(int(code) + 1) % 10**len(code):0{len(code)}d}"
+    return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
 
 
 # --- which factors are offered ------------------------------------------------------------------
@@ -224,8 +224,10 @@ def test_email_mfa_after_a_password_still_works(client, pool_id, app, mock, alic
               Policies={"SignInPolicy": {"AllowedFirstAuthFactors": FACTORS}})  # fmt: skip
     client.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OPTIONAL",
                                     EmailMfaConfiguration={})  # fmt: skip
-    client.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="alice",
-                                         EmailMfaSettings={"Enabled": True, "PreferredMfa": True})  # fmt: skip
+    email_mfa = {"Enabled": True, "PreferredMfa": True}
+    client.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="alice", EmailMfaSettings=email_mfa
+    )
     challenge = start(client, app, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
     assert challenge["ChallengeName"] == "EMAIL_OTP"
     message = outbox.last("alice@example.com")

@@ -9,8 +9,8 @@ import jwt as pyjwt
 import pytest
 
 from cognito_mock import CognitoMock
-from cognito_mock.backend.tokens import client_token
 from cognito_mock.backend.pool_config import clients as client_rules
+from cognito_mock.backend.tokens import client_token
 from cognito_mock.errors import InvalidParameterException
 
 SCOPES = [
@@ -133,12 +133,16 @@ def test_public_client(client, fails, pool_id):
 
 def test_flow_not_enabled(client, fails, pool_id, api):
     made = client.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="svc", GenerateSecret=True,
+        UserPoolId=pool_id,
+        ClientName="svc",
+        GenerateSecret=True,
         AllowedOAuthScopes=["api/read"],
     )["UserPoolClient"]  # default flows: SRP, refresh, custom
     fails(client.get_client_token, "InvalidParameterException", client_token.FLOW_NOT_ENABLED,
           ClientId=made["ClientId"], Secret=made["ClientSecret"])  # fmt: skip
-    assert client_token.FLOW_NOT_ENABLED == "ALLOW_CLIENT_TOKEN_AUTH flow not enabled for this client"
+    assert (
+        client_token.FLOW_NOT_ENABLED == "ALLOW_CLIENT_TOKEN_AUTH flow not enabled for this client"
+    )
 
 
 def test_unknown_and_unallowed_scopes(client, fails, machine, pool_id):

@@ -66,7 +66,10 @@ def test_impersonation_looks_like_the_user(client, mock, pool_id, world):
     subject = verified(mock, pool_id, world["tokens"]["AccessToken"])
     assert claims["sub"] == subject["sub"] and claims["username"] == "alice"
     assert claims["client_id"] == world["service"] and claims["token_use"] == "access"
-    assert claims["origin_jti"] == subject["origin_jti"] and claims["auth_time"] == subject["auth_time"]
+    assert (
+        claims["origin_jti"] == subject["origin_jti"]
+        and claims["auth_time"] == subject["auth_time"]
+    )
     assert "act" not in claims and claims["jti"] != subject["jti"]
     # An ordinary pool access token: the user's own APIs accept it.
     assert client.get_user(AccessToken=answer["IssuedToken"])["Username"] == "alice"
@@ -182,8 +185,12 @@ def test_targets(client, world, fails):
 
 def test_bad_subject_tokens(client, world, fails, clock):
     tokens = world["tokens"]
-    for token, kind in ((tokens["IdToken"], "ACCESS_TOKEN"), (tokens["AccessToken"], "ID_TOKEN"),
-                        (tokens["AccessToken"][:-4] + "AAAA", "ACCESS_TOKEN"), ("abc", "ID_TOKEN")):
+    for token, kind in (
+        (tokens["IdToken"], "ACCESS_TOKEN"),
+        (tokens["AccessToken"], "ID_TOKEN"),
+        (tokens["AccessToken"][:-4] + "AAAA", "ACCESS_TOKEN"),
+        ("abc", "ID_TOKEN"),
+    ):
         fails(exchange, "NotAuthorizedException", "Invalid SubjectToken", client=client,
               world=world, SubjectToken=token, SubjectTokenType=kind)  # fmt: skip
     fails(exchange, "NotAuthorizedException", "Invalid ActorToken", client=client, world=world,
