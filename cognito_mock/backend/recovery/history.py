@@ -88,20 +88,23 @@ def user_image(user: User) -> User:
     """A detached copy of what a recovery restores of a user: profile, attributes, status, password,
     group names, MFA settings and passkeys. Devices, pending codes, sign-in events and caches are
     not part of it (a recovery does not restore them)."""
-    return replace(
-        user,
+    state = dict(user.__dict__)  # a plain copy of the record: cheaper than dataclasses.replace
+    state.update(
         attributes=dict(user.attributes),
         srp=None,
         _password_history=None if user._password_history is None else list(user._password_history),
         _groups=None if user._groups is None else set(user._groups),
         _codes=None,
         _pending=None,
-        _mfa=copy.deepcopy(user._mfa),
+        _mfa=None if user._mfa is None else copy.deepcopy(user._mfa),
         _devices=None,
-        _passkeys=copy.deepcopy(user._passkeys),
+        _passkeys=None if user._passkeys is None else copy.deepcopy(user._passkeys),
         _auth_events=None,
         _hourly=None,
     )
+    image: User = object.__new__(User)
+    image.__dict__.update(state)
+    return image
 
 
 def group_image(group: Group) -> Group:
@@ -125,13 +128,15 @@ def _note(backend: Backend, pool: UserPool, kind: str, key: str, image: Any) -> 
 
 
 def note_user(backend: Backend, pool: UserPool, user: User | None) -> None:
-    """Before a write changes `user` (None: nothing to note)."""
-    if user is not None and keeps_history(pool):
+    """Before a write changes `user` (None: nothing to note). A user created at this very instant
+    needs no image: at any earlier point it did not exist, and a point at this instant sees the
+    write anyway (the image of the first write *after* a point is its state)."""
+    if user is not None and keeps_history(pool) and user.created != backend.clock.now():
         _note(backend, pool, "user", user.sub, user_image(user))
 
 
 def note_group(backend: Backend, pool: UserPool, group: Group | None) -> None:
-    if group is not None and keeps_history(pool):
+    if group is not None and keeps_history(pool) and group.created != backend.clock.now():
         _note(backend, pool, "group", group.name, group_image(group))
 
 
