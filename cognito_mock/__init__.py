@@ -27,7 +27,7 @@ __all__ = [
     "ServiceError",
     "SystemClock",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Imported on first use (PEP 562): the pytest plugin loads this package in every pytest run, and
 # must not pay for botocore and the handlers unless a test uses a fixture.
