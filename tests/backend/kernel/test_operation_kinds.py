@@ -15,12 +15,19 @@ from cognito_mock.backend.kernel.operation_kinds import (
 from cognito_mock.shapes import operation_names
 
 # Writes that only create (their creation time is their history) or import new users.
-CREATIONS = {"AdminCreateUser", "SignUp", "CreateGroup", "CreateUserImportJob", "StartUserImportJob"}
+CREATIONS = {
+    "AdminCreateUser",
+    "SignUp",
+    "CreateGroup",
+    "CreateUserImportJob",
+    "StartUserImportJob",
+}
 
 
 def test_names_are_model_operations():
     names = set(operation_names())
-    assert USER_WRITES <= names and END_USER <= names and set(guards._RECORDERS) <= names
+    for kind in (USER_WRITES, END_USER, set(guards._RECORDERS)):
+        assert kind <= names
     assert not USER_WRITES & END_USER
 
 
