@@ -11,10 +11,9 @@ which answers with the service's not-found error as before.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from typing import TYPE_CHECKING, Any
+
+from cognito_mock.backend.kernel.guards import token_claims
 
 if TYPE_CHECKING:
     from cognito_mock.backend.kernel.state import Backend
@@ -25,20 +24,18 @@ __all__ = ["locate", "route", "route_oauth2"]
 
 def _kid(token: str) -> str | None:
     """The `kid` of a JWT's header, unverified (verification happens in the backend)."""
-    head = token.split(".", 1)[0]
-    if not head or len(head) > 1024:
-        return None
-    try:
-        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
-    except (ValueError, binascii.Error, RecursionError):
-        return None
-    kid = header.get("kid") if isinstance(header, dict) else None
+    kid = token_claims(token)[0].get("kid")
     return kid if isinstance(kid, str) else None
 
 
 def _holding_pool(mock: CognitoMock, pool_id: str) -> Backend | None:
-    # The mock's own account first: with one account (the usual case) it is the only one.
-    backends = sorted(mock._backends.values(), key=lambda b: b.account_id != mock.account_id)
+    # The mock's own account first (with one account, the usual case, the only one), and the
+    # pool's own region (its id's prefix) before a region holding a replica of it.
+    region = pool_id.split("_", 1)[0]
+    backends = sorted(
+        mock._backends.values(),
+        key=lambda b: (b.account_id != mock.account_id, b.region != region),
+    )
     for backend in backends:
         if pool_id in backend.pools:
             return backend
