@@ -20,7 +20,7 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from uvicorn import Config
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
@@ -70,6 +70,38 @@ def _raw_error(status: int, code: str, message: str) -> bytes:
     return STATUS_LINE[status] + head + body
 
 
+class _Coalescing:
+    """The connection's transport, with the writes of one loop iteration sent as one: uvicorn
+    writes a response's head and body separately, which costs a syscall, a TCP segment and a
+    wake-up of the client each."""
+
+    __slots__ = ("_loop", "_parts", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._parts:
+            self._loop.call_soon(self._flush)
+        self._parts.append(data)
+
+    def _flush(self) -> None:
+        if self._parts:
+            data = b"".join(self._parts)
+            self._parts.clear()
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class _Protocol(HttpToolsProtocol):
     """uvicorn's httptools protocol, with the limits and JSON answers of `Limits`."""
 
@@ -77,6 +109,7 @@ class _Protocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.transport = _Coalescing(transport, self.loop)  # type: ignore[assignment]
         self._in_head = True  # between requests, or inside a request line and headers
         self._raw_head = 0  # bytes received while in the head (httptools buffers them)
         self._parsed_head = 0  # request line and headers of this request, as parsed
