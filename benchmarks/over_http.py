@@ -5,7 +5,7 @@ alternative considered; with `pip install hypercorn`) and moto's server (with `m
 
 Each server runs in its own process, so the clients (raw `http.client` on one persistent
 connection per thread, pre-encoded bodies) do not share its interpreter lock. Run from the
-repository root: `python benchmarks/over_http.py [--seconds 3]` or `python -m
+repository root: `python benchmarks/over_http.py [--seconds 1] [--rounds 5]` or `python -m
 benchmarks.over_http`; `--serve-floor` and `--serve-hypercorn` run one floor server (internal).
 Also measures `mock.serve()` start + stop. Not part of the tests.
 """
@@ -216,7 +216,8 @@ def rate(url: str, operation: str, body: bytes, threads: int, seconds: float) ->
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=1.0, help="per cell and round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--serve-hypercorn", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -233,30 +234,42 @@ def main(argv: list[str] | None = None) -> int:
         ("moto server", start_moto()),
     ]
     results: dict[tuple[str, str, int], Any] = {}
+    samples: dict[tuple[str, str, int], list[float]] = {}
     try:
-        for name, started in servers:
-            if started is None:
-                continue
-            floor = name.endswith("floor")
-            bodies = (
-                {"AdminGetUser": b"{}", "InitiateAuth": b"{}"} if floor else prepare(started[1])
-            )
-            for operation, body in bodies.items():
+        prepared = {
+            name: {"AdminGetUser": b"{}", "InitiateAuth": b"{}"}
+            if name.endswith("floor")
+            else prepare(started[1])
+            for name, started in servers
+            if started is not None
+        }
+        # Rounds interleave the servers, so every column of a row shares the machine's noise;
+        # a cell is the median of its rounds.
+        for _ in range(args.rounds):
+            for operation in ("AdminGetUser", "InitiateAuth"):
                 for threads in (1, 4):
-                    try:
-                        results[(name, operation, threads)] = rate(
-                            started[1], operation, body, threads, args.seconds
-                        )
-                    except RuntimeError as error:
-                        results[(name, operation, threads)] = str(error)[:40]
+                    for name, started in servers:
+                        if started is None or isinstance(
+                            results.get((name, operation, threads)), str
+                        ):
+                            continue
+                        body = prepared[name][operation]
+                        try:
+                            took = rate(started[1], operation, body, threads, args.seconds)
+                        except RuntimeError as error:
+                            results[(name, operation, threads)] = str(error)[:40]
+                            continue
+                        samples.setdefault((name, operation, threads), []).append(took)
+        for key, values in samples.items():
+            results.setdefault(key, sorted(values)[len(values) // 2])
     finally:
         for _, started in servers:
             if started is not None:
                 started[0].terminate()
                 started[0].wait(timeout=15)
     names = [name for name, started in servers if started is not None]
-    print(f"requests/second over HTTP keep-alive ({args.seconds:g} s per cell; a floor answers a "
-          "canned response)")  # fmt: skip
+    print(f"requests/second over HTTP keep-alive (median of {args.rounds} interleaved rounds of "
+          f"{args.seconds:g} s; a floor answers a canned response)")  # fmt: skip
     print(f"{'operation':<14}{'threads':>8}" + "".join(f"{n:>17}" for n in names))
     for operation in ("AdminGetUser", "InitiateAuth"):
         for threads in (1, 4):
