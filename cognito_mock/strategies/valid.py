@@ -1,4 +1,4 @@
-"""`from_shape` and `from_operation`: wire-form values of any model shape, valid, at the edges, or broken.
+"""Valid and edge wire-form values of any model shape (`build`); imports `patterns` and `shapes`.
 
 Strategies are built from `shapes/` once per (shape, mode) and cached; strings come from
 `patterns.pattern_strings`, so lengths are part of the construction and nothing is filtered.
@@ -12,13 +12,12 @@ from typing import Any, Literal
 
 from hypothesis import strategies as st
 
-from cognito_mock.shapes import operation, schema_document
+from cognito_mock.shapes import schema_document
 from cognito_mock.strategies.patterns import pattern_strings
 
-__all__ = ["EDGE_COLLECTION_CAP", "Mode", "from_operation", "from_shape"]
+__all__ = ["EDGE_COLLECTION_CAP", "BuildMode", "build"]
 
-Mode = Literal["valid", "edge", "invalid"]
-_MODES = ("valid", "edge", "invalid")
+BuildMode = Literal["valid", "edge"]
 
 # Valid lists and maps hold at most this many entries above their minimum; edge ones are drawn at
 # their minimum or their maximum (filled by cycling a few drawn items), or this many when unbounded.
@@ -79,7 +78,7 @@ def _cycled(items: st.SearchStrategy[Any], size: int) -> st.SearchStrategy[list[
 
 
 def _list(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[list[Any]]:
-    items = from_shape(_ref(schema["items"]), mode="edge" if edge else "valid")
+    items = build(_ref(schema["items"]), "edge" if edge else "valid")
     lo, hi = schema.get("minItems", 0), schema.get("maxItems")
     if not edge:
         top = lo + COLLECTION_SOFT if hi is None else min(hi, lo + COLLECTION_SOFT)
@@ -89,9 +88,9 @@ def _list(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[list[Any]]:
 
 
 def _map(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[dict[str, Any]]:
-    mode: Mode = "edge" if edge else "valid"
-    keys = from_shape(_ref(schema["propertyNames"]), mode=mode)
-    values = from_shape(_ref(schema["additionalProperties"]), mode=mode)
+    mode: BuildMode = "edge" if edge else "valid"
+    keys = build(_ref(schema["propertyNames"]), mode)
+    values = build(_ref(schema["additionalProperties"]), mode)
     lo, hi = schema.get("minProperties", 0), schema.get("maxProperties")
     key_schema = _defs()[_ref(schema["propertyNames"])]
     if "enum" in key_schema:
@@ -106,11 +105,11 @@ def _map(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[dict[str, Any]
 
 
 def _structure(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[dict[str, Any]]:
-    mode: Mode = "edge" if edge else "valid"
+    mode: BuildMode = "edge" if edge else "valid"
     required = set(schema.get("required", ()))
     members = {name: _ref(ref) for name, ref in schema["properties"].items()}
-    must = {n: from_shape(s, mode=mode) for n, s in members.items() if n in required}
-    may = {n: from_shape(s, mode=mode) for n, s in members.items() if n not in required}
+    must = {n: build(s, mode) for n, s in members.items() if n in required}
+    may = {n: build(s, mode) for n, s in members.items() if n not in required}
     some = st.fixed_dictionaries(must, optional=may)
     if not edge or not may:
         return some
@@ -129,7 +128,8 @@ def _string(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[str]:
 
 
 @cache
-def _build(shape: str, mode: str) -> st.SearchStrategy[Any]:
+def build(shape: str, mode: BuildMode) -> st.SearchStrategy[Any]:
+    """Values of `shape` that pass the model: `valid` ones, or `edge` ones on its boundaries."""
     schema = _defs()[shape]
     kind = schema.get("type")
     edge = mode == "edge"
@@ -151,53 +151,3 @@ def _build(shape: str, mode: str) -> st.SearchStrategy[Any]:
     if "propertyNames" in schema:
         return _map(schema, edge)
     return _structure(schema, edge)
-
-
-def _check_mode(mode: str) -> None:
-    if mode not in _MODES:
-        raise ValueError(f"mode must be one of {', '.join(_MODES)}; got {mode!r}")
-
-
-@st.composite
-def _deferred(draw: Any, shape: str, mode: str) -> Any:
-    if shape not in _defs():
-        raise ValueError(f"{shape!r} is not a shape of the cognito-idp model")
-    _check_mode(mode)
-    if mode == "invalid":
-        from cognito_mock.strategies.invalid import invalid_values
-
-        return draw(invalid_values(shape))
-    return draw(_build(shape, mode))
-
-
-def from_shape(name: str, *, mode: Mode = "valid") -> st.SearchStrategy[Any]:
-    """Wire-form values of model shape `name` (JSON types; timestamps as epoch floats, blobs base64).
-
-    `valid` values pass the model; they shrink towards the shape's smallest value (required members
-    only, shortest strings, first enum value, lower bounds). `edge` values sit on the boundaries.
-    `invalid` gives `InvalidRequest`s breaking exactly one constraint.
-    """
-    if name in _defs() and mode in ("valid", "edge"):
-        return _build(name, mode)
-    return _deferred(name, mode)  # raises on use: unknown shape or mode
-
-
-def _failing(message: str) -> st.SearchStrategy[Any]:
-    """A strategy that raises `ValueError(message)` when first used (never at definition)."""
-
-    def fail() -> st.SearchStrategy[Any]:
-        raise ValueError(message)
-
-    return st.deferred(fail)
-
-
-def from_operation(name: str, *, mode: Mode = "valid") -> st.SearchStrategy[Any]:
-    """Requests (wire-form dicts) for operation `name`; see `from_shape` for the modes.
-
-    With `mode="invalid"` each example is an `InvalidRequest(request, path, constraint)`.
-    """
-    try:
-        spec = operation(name)
-    except KeyError:
-        return _failing(f"{name!r} is not an operation of the cognito-idp model")
-    return from_shape(spec.input, mode=mode)
