@@ -15,7 +15,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 from cognito_mock.shapes import schema_document
-from cognito_mock.strategies.examples import minimal_value, pattern_breaker, string_example
+from cognito_mock.strategies.examples import (
+    minimal_value,
+    pattern_breaker,
+    string_example,
+    zero_blob,
+)
 from cognito_mock.strategies.valid import build
 from cognito_mock.validation.compiled import member_shape
 from cognito_mock.validation.explain import MISSING, MapKey, Path, Violation, explain
@@ -105,7 +110,20 @@ def _try_example(pattern: str | None, size: int) -> str | None:
         return None
 
 
+def _blob_breaks(schema: dict[str, Any]) -> list[tuple[Any, str]]:
+    """One byte too many or too few (the model counts a blob's decoded bytes)."""
+    out: list[tuple[Any, str]] = []
+    lo, hi = schema.get("x-aws-min-bytes", 0), schema.get("x-aws-max-bytes")
+    if hi is not None:
+        out.append((zero_blob(hi + 1), _length("length", False, hi)))
+    if lo > 0:
+        out.append((zero_blob(lo - 1), _length("length", True, lo)))
+    return out
+
+
 def _string_breaks(schema: dict[str, Any], value: str, draw: Any) -> list[tuple[Any, str]]:
+    if schema.get("x-aws-type") == "blob":
+        return _blob_breaks(schema)
     out: list[tuple[Any, str]] = []
     pattern, lo, hi = schema.get("pattern"), schema.get("minLength", 0), schema.get("maxLength")
     if "enum" in schema:

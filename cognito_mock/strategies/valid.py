@@ -1,7 +1,10 @@
 """Valid and edge wire-form values of any model shape (`build`); imports `patterns` and `shapes`.
 
-Strategies are built from `shapes/` once per (shape, mode) and cached; strings come from
-`patterns.pattern_strings`, so lengths are part of the construction and nothing is filtered.
+Strategies are built from `shapes/` once per (shape, mode) and cached. Strings come from
+`patterns.pattern_strings` and map keys from the key pattern's whole language when it is small, so
+lengths and sizes are part of the construction and nothing is filtered. Values are made by
+composites, never by `.map()`: Hypothesis prints a mapped value as the call that made it
+(`make((0, 1))`), and a failing example should show the value itself.
 """
 
 from __future__ import annotations
@@ -13,18 +16,22 @@ from typing import Any, Literal
 from hypothesis import strategies as st
 
 from cognito_mock.shapes import schema_document
-from cognito_mock.strategies.patterns import pattern_strings
+from cognito_mock.strategies.examples import zero_blob
+from cognito_mock.strategies.patterns import pattern_language, pattern_strings
 
-__all__ = ["EDGE_COLLECTION_CAP", "BuildMode", "build"]
+__all__ = ["COLLECTION_SOFT", "EDGE_COLLECTION_CAP", "BuildMode", "build"]
 
 BuildMode = Literal["valid", "edge"]
 
-# Valid lists and maps hold at most this many entries above their minimum; edge ones are drawn at
-# their minimum or their maximum (filled by cycling a few drawn items), or this many when unbounded.
+# Valid lists and maps hold at most this many entries above their minimum. Edge ones hold their
+# minimum or their maximum (lists: a few drawn items cycled), or this many more when unbounded.
 COLLECTION_SOFT = 3
 EDGE_COLLECTION_CAP = 8
+# Valid blobs hold at most this many bytes above their minimum.
+_BLOB_SOFT = 48
 _JAVA_INT = (-(2**31), 2**31 - 1)
 _JAVA_LONG = (-(2**63), 2**63 - 1)
+_LAST_TIMESTAMP = 4_102_444_800  # 2100-01-01
 
 
 def _defs() -> dict[str, Any]:
@@ -45,15 +52,27 @@ def _edge_ints(lo: int, hi: int) -> list[int]:
     return sorted({v for v in (lo, lo + 1, hi - 1, hi, 0) if lo <= v <= hi})
 
 
-def _blob(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[str]:
-    """Base64 text (the wire form of a blob) within the shape's length bounds."""
-    top = schema.get("maxLength")
-    most = (top // 4) * 3 if top is not None else 48
-    if edge and top is not None:
-        # The longest blob, all zero bytes: one string, nothing drawn per byte.
-        return st.sampled_from(["", "A" * ((top // 4) * 4)])
-    data = st.binary(max_size=min(most, 48))
-    return data.map(lambda b: base64.b64encode(b).decode("ascii"))
+def _sizes(lo: int, hi: int | None, edge: bool) -> st.SearchStrategy[int]:
+    """Collection sizes: `lo` or the top when `edge`, else `lo` to a few more; shrink to `lo`."""
+    if edge:
+        top = hi if hi is not None else lo + EDGE_COLLECTION_CAP
+        return st.sampled_from(sorted({lo, top}))
+    return st.integers(lo, lo + COLLECTION_SOFT if hi is None else min(hi, lo + COLLECTION_SOFT))
+
+
+@st.composite
+def _blobs(draw: Any, lo: int, hi: int | None, edge: bool) -> str:
+    """Base64 text of `lo..hi` bytes (the model counts a blob's decoded bytes)."""
+    if edge:
+        # The longest blob is all zero bytes: one cached string, nothing drawn per byte.
+        return zero_blob(draw(_sizes(lo, hi, edge=True)))
+    top = lo + _BLOB_SOFT if hi is None else min(hi, lo + _BLOB_SOFT)
+    return base64.b64encode(draw(st.binary(min_size=lo, max_size=top))).decode("ascii")
+
+
+@st.composite
+def _timestamps(draw: Any) -> float:
+    return float(draw(st.integers(0, _LAST_TIMESTAMP)))
 
 
 _JSON_LEAVES = st.none() | st.booleans() | st.integers(-(2**31), 2**31) | st.text(max_size=8)
@@ -67,61 +86,85 @@ def _document() -> st.SearchStrategy[Any]:
     )
 
 
-def _cycled(items: st.SearchStrategy[Any], size: int) -> st.SearchStrategy[list[Any]]:
-    """Lists of exactly `size` items, drawing at most EDGE_COLLECTION_CAP and repeating them."""
+@cache
+def _exactly(items: st.SearchStrategy[Any], size: int, unique: bool) -> st.SearchStrategy[Any]:
+    return st.lists(items, min_size=size, max_size=size, unique=unique)
+
+
+@st.composite
+def _lists(draw: Any, items: st.SearchStrategy[Any], sizes: st.SearchStrategy[int]) -> list[Any]:
+    """Lists of a drawn size; past EDGE_COLLECTION_CAP the drawn items repeat (a list of 125 costs
+    eight items). Shrinks towards the smallest size."""
+    size = draw(sizes)
     drawn = min(size, EDGE_COLLECTION_CAP)
-    if drawn == 0:
-        return st.just([])
-    return st.lists(items, min_size=drawn, max_size=drawn).map(
-        lambda got: [got[i % drawn] for i in range(size)]
-    )
+    got = draw(_exactly(items, drawn, False)) if drawn else []
+    return [got[i % drawn] for i in range(size)]
 
 
-def _list(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[list[Any]]:
-    items = build(_ref(schema["items"]), "edge" if edge else "valid")
+def _list(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[list[Any]]:
+    items = build(_ref(schema["items"]), mode)
     lo, hi = schema.get("minItems", 0), schema.get("maxItems")
-    if not edge:
+    if mode == "valid":
         top = lo + COLLECTION_SOFT if hi is None else min(hi, lo + COLLECTION_SOFT)
         return st.lists(items, min_size=lo, max_size=top)
-    top = hi if hi is not None else lo + EDGE_COLLECTION_CAP
-    return st.sampled_from(sorted({lo, top})).flatmap(lambda size: _cycled(items, size))
+    return _lists(items, _sizes(lo, hi, edge=True))
 
 
-def _map(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[dict[str, Any]]:
-    mode: BuildMode = "edge" if edge else "valid"
-    keys = build(_ref(schema["propertyNames"]), mode)
+def _key_language(key_shape: str) -> tuple[str, ...] | None:
+    """Every key a map may have, when there are few: an enum, or a small pattern language."""
+    schema = _defs()[key_shape]
+    if "enum" in schema:
+        return tuple(schema["enum"])
+    if "pattern" in schema:
+        lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+        return pattern_language(schema["pattern"], lo, hi)
+    return None
+
+
+@st.composite
+def _dicts(
+    draw: Any,
+    keys: st.SearchStrategy[Any],
+    values: st.SearchStrategy[Any],
+    sizes: st.SearchStrategy[int],
+) -> dict[Any, Any]:
+    """Maps of a drawn size with distinct keys; shrinks towards the smallest size, first keys."""
+    chosen = draw(_exactly(keys, draw(sizes), True))
+    return {key: draw(values) for key in chosen}
+
+
+def _map(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[dict[str, Any]]:
+    key_shape = _ref(schema["propertyNames"])
     values = build(_ref(schema["additionalProperties"]), mode)
     lo, hi = schema.get("minProperties", 0), schema.get("maxProperties")
-    key_schema = _defs()[_ref(schema["propertyNames"])]
-    if "enum" in key_schema:
-        hi = len(key_schema["enum"]) if hi is None else min(hi, len(key_schema["enum"]))
-    if not edge:
-        top = lo + COLLECTION_SOFT if hi is None else min(hi, lo + COLLECTION_SOFT)
-        return st.dictionaries(keys, values, min_size=lo, max_size=top)
-    top = min(hi if hi is not None else lo + EDGE_COLLECTION_CAP, lo + 2 * EDGE_COLLECTION_CAP)
-    return st.sampled_from(sorted({lo, top})).flatmap(
-        lambda size: st.dictionaries(keys, values, min_size=size, max_size=size)
-    )
+    language = _key_language(key_shape)
+    if language is not None:
+        # A full map needs every key: `Level[1-4]` keys of a 4-entry map are those four, and
+        # sampling them uniquely never runs out (drawing each from the key pattern would).
+        hi = len(language) if hi is None else min(hi, len(language))
+        return _dicts(st.sampled_from(language), values, _sizes(lo, hi, mode == "edge"))
+    return _dicts(build(key_shape, mode), values, _sizes(lo, hi, mode == "edge"))
 
 
-def _structure(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[dict[str, Any]]:
-    mode: BuildMode = "edge" if edge else "valid"
+def _structure(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[dict[str, Any]]:
     required = set(schema.get("required", ()))
     members = {name: _ref(ref) for name, ref in schema["properties"].items()}
     must = {n: build(s, mode) for n, s in members.items() if n in required}
     may = {n: build(s, mode) for n, s in members.items() if n not in required}
     some = st.fixed_dictionaries(must, optional=may)
-    if not edge or not may:
+    if mode == "valid" or not may:
         return some
-    # Edges: every optional member present (the deepest nesting), none, or any mix.
-    return st.one_of(st.fixed_dictionaries({**must, **may}), st.fixed_dictionaries(must), some)
+    # Edges: no optional member (first, so examples shrink towards it), every one (the deepest
+    # nesting), or any mix.
+    return st.one_of(st.fixed_dictionaries(must), st.fixed_dictionaries({**must, **may}), some)
 
 
-def _string(schema: dict[str, Any], edge: bool) -> st.SearchStrategy[str]:
+def _string(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[str]:
+    edge = mode == "edge"
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     if schema.get("x-aws-type") == "blob":
-        return _blob(schema, edge)
+        return _blobs(schema.get("x-aws-min-bytes", 0), schema.get("x-aws-max-bytes"), edge)
     return pattern_strings(
         schema.get("pattern"), schema.get("minLength", 0), schema.get("maxLength"), edge=edge
     )
@@ -136,18 +179,18 @@ def build(shape: str, mode: BuildMode) -> st.SearchStrategy[Any]:
     if kind is None:
         return _document()
     if kind == "string":
-        return _string(schema, edge)
+        return _string(schema, mode)
     if kind == "integer":
         lo, hi = _int_bounds(shape, schema)
         return st.sampled_from(_edge_ints(lo, hi)) if edge else st.integers(lo, hi)
     if kind == "number":  # a timestamp: epoch seconds
         if edge:
-            return st.sampled_from([0.0, 1_700_000_000.0, 4_102_444_800.0])
-        return st.integers(0, 4_102_444_800).map(float)
+            return st.sampled_from([0.0, 1_700_000_000.0, float(_LAST_TIMESTAMP)])
+        return _timestamps()
     if kind == "boolean":
         return st.booleans()
     if kind == "array":
-        return _list(schema, edge)
+        return _list(schema, mode)
     if "propertyNames" in schema:
-        return _map(schema, edge)
-    return _structure(schema, edge)
+        return _map(schema, mode)
+    return _structure(schema, mode)
