@@ -146,17 +146,39 @@ def _map(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[dict[str,
     return _dicts(build(key_shape, mode), values, _sizes(lo, hi, mode == "edge"))
 
 
+# Whether an optional member is present, drawn as an index so that it always shrinks to 0 (absent)
+# whatever the bias: a structure first draws a bias, then each member's presence under it. Edges
+# are no optional member, every one (the deepest nesting; (63/64)**n of "most" examples), or a mix.
+_SHARES = 64
+_PRESENCE = (
+    st.sampled_from([False] * (_SHARES - 1) + [True]),  # few optional members
+    st.sampled_from([False] + [True] * (_SHARES - 1)),  # most
+    st.sampled_from([False, True]),  # any mix
+)
+_BIAS = st.sampled_from(_PRESENCE)
+
+
+@st.composite
+def _edge_structures(
+    draw: Any, members: tuple[tuple[str, st.SearchStrategy[Any], bool], ...]
+) -> dict[str, Any]:
+    """Members in model order: required ones always, optional ones as their presence says."""
+    presence = draw(_BIAS)
+    out = {}
+    for name, values, required in members:
+        if required or draw(presence):
+            out[name] = draw(values)
+    return out
+
+
 def _structure(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[dict[str, Any]]:
     required = set(schema.get("required", ()))
-    members = {name: _ref(ref) for name, ref in schema["properties"].items()}
-    must = {n: build(s, mode) for n, s in members.items() if n in required}
-    may = {n: build(s, mode) for n, s in members.items() if n not in required}
-    some = st.fixed_dictionaries(must, optional=may)
-    if mode == "valid" or not may:
-        return some
-    # Edges: no optional member (first, so examples shrink towards it), every one (the deepest
-    # nesting), or any mix.
-    return st.one_of(st.fixed_dictionaries(must), st.fixed_dictionaries({**must, **may}), some)
+    members = {name: build(_ref(ref), mode) for name, ref in schema["properties"].items()}
+    if mode == "valid" or required.issuperset(members):
+        must = {n: s for n, s in members.items() if n in required}
+        may = {n: s for n, s in members.items() if n not in required}
+        return st.fixed_dictionaries(must, optional=may)
+    return _edge_structures(tuple((n, s, n in required) for n, s in members.items()))
 
 
 def _string(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[str]:
