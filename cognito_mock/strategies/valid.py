@@ -147,23 +147,30 @@ def _map(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[dict[str,
 
 
 # Whether an optional member is present, drawn as an index so that it always shrinks to 0 (absent)
-# whatever the bias: a structure first draws a bias, then each member's presence under it. Edges
-# are no optional member, every one (the deepest nesting; (63/64)**n of "most" examples), or a mix.
-_SHARES = 64
-_PRESENCE = (
-    st.sampled_from([False] * (_SHARES - 1) + [True]),  # few optional members
-    st.sampled_from([False] + [True] * (_SHARES - 1)),  # most
-    st.sampled_from([False, True]),  # any mix
+# whatever the bias: a structure first draws a bias, then each member's presence under it, so a
+# failing example sheds optional members one by one. Valid structures hold each optional member
+# half the time; edge ones hold almost none, almost all (often every one: the deepest nesting), or
+# a mix.
+_SHARES = 256
+_EVEN = st.sampled_from([False, True])
+_VALID_BIAS = st.just(_EVEN)
+_EDGE_BIAS = st.sampled_from(
+    [
+        st.sampled_from([False] * (_SHARES - 1) + [True]),  # few optional members
+        st.sampled_from([False] + [True] * (_SHARES - 1)),  # most
+        _EVEN,  # any mix
+    ]
 )
-_BIAS = st.sampled_from(_PRESENCE)
 
 
 @st.composite
-def _edge_structures(
-    draw: Any, members: tuple[tuple[str, st.SearchStrategy[Any], bool], ...]
+def _structures(
+    draw: Any,
+    members: tuple[tuple[str, st.SearchStrategy[Any], bool], ...],
+    bias: st.SearchStrategy[st.SearchStrategy[bool]],
 ) -> dict[str, Any]:
     """Members in model order: required ones always, optional ones as their presence says."""
-    presence = draw(_BIAS)
+    presence = draw(bias)
     out = {}
     for name, values, required in members:
         if required or draw(presence):
@@ -173,12 +180,11 @@ def _edge_structures(
 
 def _structure(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[dict[str, Any]]:
     required = set(schema.get("required", ()))
-    members = {name: build(_ref(ref), mode) for name, ref in schema["properties"].items()}
-    if mode == "valid" or required.issuperset(members):
-        must = {n: s for n, s in members.items() if n in required}
-        may = {n: s for n, s in members.items() if n not in required}
-        return st.fixed_dictionaries(must, optional=may)
-    return _edge_structures(tuple((n, s, n in required) for n, s in members.items()))
+    members = tuple(
+        (name, build(_ref(ref), mode), name in required)
+        for name, ref in schema["properties"].items()
+    )
+    return _structures(members, _VALID_BIAS if mode == "valid" else _EDGE_BIAS)
 
 
 def _string(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[str]:
