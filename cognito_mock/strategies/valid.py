@@ -152,7 +152,7 @@ def _map(schema: dict[str, Any], mode: BuildMode) -> st.SearchStrategy[dict[str,
 # half the time; edge ones hold almost none, almost all (often every one: the deepest nesting), or
 # a mix.
 _SHARES = 256
-_EVEN = st.sampled_from([False, True])
+_EVEN = st.booleans()
 _VALID_BIAS = st.just(_EVEN)
 _EDGE_BIAS = st.sampled_from(
     [

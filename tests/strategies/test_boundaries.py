@@ -25,6 +25,8 @@ from cognito_mock.strategies.valid import EDGE_COLLECTION_CAP
 from cognito_mock.validation.compiled import compiled
 
 DEFS = schema_document()["$defs"]
+# A found maximum (a 1 MB asset, a map of 131,072-character keys) makes a large repr; expected.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 DRAWS = 200
 SAMPLE = settings(
     max_examples=DRAWS,
