@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from cognito_mock.shapes import operation, schema_document
-from cognito_mock.strategies import from_operation, from_shape
+from cognito_mock.strategies import Mode, from_operation, from_shape
 from cognito_mock.strategies.valid import EDGE_COLLECTION_CAP
 from cognito_mock.validation.compiled import compiled
 
@@ -281,20 +281,24 @@ def test_edge_structures_have_no_and_every_optional_member(shape: str) -> None:
     assert compiled(shape)(_found(edge, lambda v: set(v) == required))
 
 
+@pytest.mark.parametrize("mode", ["valid", "edge"])
 @pytest.mark.parametrize(
     ("op", "member"),
     [
         ("AdminCreateUser", "UserAttributes"),
-        ("CreateUserPool", "Policies"),
         ("AdminInitiateAuth", "ClientMetadata"),
         ("UpdateUserPoolClient", "RefreshTokenValidity"),
+        ("UpdateUserPoolDomain", "Routing"),
+        ("ListUsers", "Limit"),
     ],
 )
-def test_edge_requests_shrink_towards_the_fewest_optional_members(op: str, member: str) -> None:
-    # Each optional member's presence shrinks to "absent" on its own, whatever the example's bias,
-    # so a failure needing one member shrinks to that member and the required ones.
+def test_requests_shrink_towards_the_fewest_optional_members(
+    op: str, member: str, mode: Mode
+) -> None:
+    # Each optional member's presence shrinks to "absent" on its own (in edge mode whatever the
+    # example's bias), so a failure needing one member shrinks to it and the required ones.
     smallest = find(
-        from_operation(op, mode="edge"),
+        from_operation(op, mode=mode),
         lambda r: member in r,
         settings=settings(database=None, derandomize=True),
     )
