@@ -176,13 +176,13 @@ class _Drawer:
             if p.lo == p.hi:
                 piece = self.node(p, p.lo, p.lo)
             else:
-                # Take what the later parts cannot absorb, and at most a fair share of the spare
-                # length, so that later runs and optional groups have room too.
+                # Take at least what the later parts cannot absorb, and beyond that at most a fair
+                # share of the spare length, so that later runs and optional groups have room too.
+                hard = _clamp(most - lows[i + 1], p.lo, p.hi)
                 rest_hi = highs[i + 1]
-                low = p.lo if rest_hi is None else max(p.lo, least - rest_hi)
-                spare = most - lows[i]
-                high = _clamp(p.lo + -(-spare // open_parts), p.lo, p.hi)
-                piece = self.node(p, min(low, high), max(low, high))
+                low = min(hard, p.lo if rest_hi is None else max(p.lo, least - rest_hi))
+                fair = p.lo + -(-(most - lows[i]) // open_parts)
+                piece = self.node(p, low, min(hard, max(low, fair)))
                 open_parts -= 1
             out.append(piece)
             least, most = least - len(piece), most - len(piece)
