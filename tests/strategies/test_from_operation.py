@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from typing import Any
 
 import pytest
@@ -124,30 +122,6 @@ def test_public_names() -> None:
     assert {"from_operation", "from_shape", "InvalidRequest", "passwords", "usernames"} <= set(
         strategies.__all__
     )
-
-
-@pytest.mark.skipif(
-    not os.environ.get("COGNITO_MOCK_BENCH"), reason="timing run: COGNITO_MOCK_BENCH=1"
-)
-def test_one_hundred_valid_examples_of_every_operation_in_a_minute() -> None:
-    start = time.perf_counter()
-    for op in operation_names():
-
-        @settings(
-            max_examples=100,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(from_operation(op))
-        def draw(request: dict[str, Any]) -> None:
-            pass
-
-        draw()
-    elapsed = time.perf_counter() - start
-    print(f"153 operations x 100 valid examples: {elapsed:.1f} s")
-    assert elapsed < 60
 
 
 def _draw_once(strategy: st.SearchStrategy[Any]) -> None:
