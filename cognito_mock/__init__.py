@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cognito_mock.clock import ManualClock, SystemClock
+    from cognito_mock.clock import ManualClock, ProcessClock, SystemClock
     from cognito_mock.errors import (
         CognitoMockError,
         ContractViolation,
@@ -23,10 +23,11 @@ __all__ = [
     "LambdaTimeout",
     "ManualClock",
     "OperationNotImplementedError",
+    "ProcessClock",
     "ServiceError",
     "SystemClock",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Imported on first use (PEP 562): the pytest plugin loads this package in every pytest run, and
 # must not pay for botocore and the handlers unless a test uses a fixture.
@@ -37,6 +38,7 @@ _HOMES = {
     "LambdaTimeout": "cognito_mock.errors",
     "ManualClock": "cognito_mock.clock",
     "OperationNotImplementedError": "cognito_mock.errors",
+    "ProcessClock": "cognito_mock.clock",
     "ServiceError": "cognito_mock.errors",
     "SystemClock": "cognito_mock.clock",
 }

@@ -148,7 +148,8 @@ class UserPoolFactory:
 class UserFactory:
     """`cognito_user(username=None, password=DEFAULT_PASSWORD, *, pool=None, attributes=None,
     groups=())`: a CONFIRMED user with a verified email (or phone, when the pool signs in by
-    phone); without `pool`, one default pool per test is made and shared."""
+    phone); without `pool`, the user goes to the pool this test made last with `cognito_user_pool`,
+    or (when it made none) to a default pool made once and shared."""
 
     def __init__(self, pools: UserPoolFactory) -> None:
         self._pools = pools
@@ -157,6 +158,9 @@ class UserFactory:
 
     @property
     def default_pool(self) -> CognitoUserPool:
+        """The newest pool made by the pool factory, else one made now for the users."""
+        if self._pools.created:
+            return self._pools.created[-1]
         if self._default is None:
             self._default = self._pools()
         return self._default

@@ -5,19 +5,22 @@ Imports only pytest at load time; the mock, botocore and boto3 are imported when
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from cognito_mock.factories import DEFAULT_PASSWORD  # light: no botocore, no mock
+from cognito_mock.plugin_config import MARKER_KEYS, CognitoMockConfig, session_config
 
 if TYPE_CHECKING:
     from cognito_mock.backend.kernel.outbox import Outbox
-    from cognito_mock.clock import ManualClock
+    from cognito_mock.clock import Clock, ProcessClock
     from cognito_mock.factories import UserFactory, UserPoolFactory
     from cognito_mock.mock import CognitoMock
     from cognito_mock.transports.http import CognitoHTTPServer
@@ -31,6 +34,7 @@ __all__ = [
     "cognito_clock",
     "cognito_mock",
     "cognito_mock_config",
+    "cognito_mock_factory",
     "cognito_outbox",
     "cognito_server",
     "cognito_server_session",
@@ -38,22 +42,11 @@ __all__ = [
     "cognito_user_pool",
 ]
 
-_MARKER_KEYS = ("region", "account_id", "validate", "seed")
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 class CognitoMockTeardownWarning(UserWarning):
     """A cognito-mock teardown problem reported as a warning because the test had already failed."""
-
-
-@dataclass(frozen=True)
-class CognitoMockConfig:
-    """How `cognito_mock` is built; `seed=None` draws from the OS (ids and faults do not replay)."""
-
-    region: str = "us-east-1"
-    account_id: str = "123456789012"
-    validate: bool = True
-    seed: int | str | None = None
 
 
 # -- configuration ----------------------------------------------------------------------------------
@@ -80,16 +73,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("cognito_mock_validate", "check requests/responses", type="bool", default=True)
 
 
+_REGION_SET = pytest.StashKey[bool]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "cognito(region=None, account_id=None, validate=None, seed=None): configure the "
         "cognito_mock fixture for this test (overrides --cognito-mock-* and ini options)",
     )
+    # Applications often make `boto3.client("cognito-idp")` at import, which needs a region while
+    # pytest collects, before any fixture runs: give the mock's region when none is configured.
+    if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
+        os.environ["AWS_DEFAULT_REGION"] = session_config(config)[0].region
+        config.stash[_REGION_SET] = True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.stash.get(_REGION_SET, False):
+        os.environ.pop("AWS_DEFAULT_REGION", None)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    base, per_test = _session_config(config)
+    base, per_test = session_config(config)
     seed = "per test" if per_test else base.seed
     return f"cognito-mock: region={base.region} validate={base.validate} seed={seed}"
 
@@ -102,51 +108,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _parse_seed(text: str | None) -> Any:
-    if text is None or text == "":
-        return None  # not given here: fall through to the next source
-    if text.lower() in ("random", "none"):
-        return "random"
-    return int(text) if text.lstrip("-").isdigit() else text
-
-
-def _session_config(config: pytest.Config) -> tuple[CognitoMockConfig, bool]:
-    """Command line over ini over defaults (the marker is applied per test); and whether the
-    seed is left to be derived per test."""
-    default = CognitoMockConfig()
-    region = config.getoption("cognito_mock_region") or config.getini("cognito_mock_region")
-    account = config.getoption("cognito_mock_account_id") or config.getini(
-        "cognito_mock_account_id"
-    )
-    seed = _parse_seed(config.getoption("cognito_mock_seed"))
-    if seed is None:
-        seed = _parse_seed(config.getini("cognito_mock_seed"))
-    no_validate = config.getoption("cognito_mock_no_validate")
-    merged = replace(
-        default,
-        region=region or default.region,
-        account_id=account or default.account_id,
-        validate=False if no_validate else bool(config.getini("cognito_mock_validate")),
-        seed=None if seed in (None, "random") else seed,
-    )
-    return merged, seed is None
-
-
 @pytest.fixture
 def cognito_mock_config(request: pytest.FixtureRequest) -> CognitoMockConfig:
     """The settings of this test's mock: `@pytest.mark.cognito(...)` > command line > ini > defaults.
 
     Override it in a conftest to configure every mock below that directory."""
-    base, per_test = _session_config(request.config)
+    base, per_test = session_config(request.config)
     given: dict[str, Any] = {}
     for marker in request.node.iter_markers("cognito"):  # closest first: a test beats its class
         if marker.args:
             raise pytest.UsageError("@pytest.mark.cognito takes keyword arguments only")
-        unknown = set(marker.kwargs) - set(_MARKER_KEYS)
+        unknown = set(marker.kwargs) - set(MARKER_KEYS)
         if unknown:
             raise pytest.UsageError(
                 f"@pytest.mark.cognito got unknown {', '.join(sorted(unknown))}; "
-                f"known: {', '.join(_MARKER_KEYS)}"
+                f"known: {', '.join(MARKER_KEYS)}"
             )
         for key, value in marker.kwargs.items():
             given.setdefault(key, value)
@@ -159,30 +135,26 @@ def cognito_mock_config(request: pytest.FixtureRequest) -> CognitoMockConfig:
 
 
 @pytest.fixture
-def cognito_clock() -> ManualClock:
-    """The manual clock the mock reads (starting at the real time); advance it instead of sleeping."""
-    from cognito_mock.clock import ManualClock
+def cognito_clock() -> ProcessClock:
+    """The clock the mock reads: the process clock (so freezegun and time-machine move it) plus
+    whatever the test advanced; `advance()` instead of sleeping, `pin()` to stop it."""
+    from cognito_mock.clock import ProcessClock
 
-    return ManualClock()
+    return ProcessClock()
 
 
 @pytest.fixture
 def cognito_mock(
     request: pytest.FixtureRequest,
     cognito_mock_config: CognitoMockConfig,
-    cognito_clock: ManualClock,
+    cognito_clock: Clock,
 ) -> Iterator[CognitoMock]:
     """A fresh CognitoMock on `cognito_clock`, every botocore cognito-idp client routed to it and
     dummy AWS credentials in the environment; all restored afterwards."""
     from cognito_mock.mock import CognitoMock
 
     config = cognito_mock_config
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            env.setenv(name, "testing")  # never real credentials, whatever the shell has
-        env.setenv("AWS_DEFAULT_REGION", config.region)
-        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-            env.delenv(name, raising=False)  # a named profile would outrank nothing, or not exist
+    with _dummy_aws_environment(config.region):
         mock = CognitoMock(
             region=config.region,
             account_id=config.account_id,
@@ -205,6 +177,43 @@ def cognito_mock(
             if boto3 is not None:
                 setattr(boto3, "DEFAULT_SESSION", default_session)  # noqa: B010  (mypy: untyped module)
         _guarded(request, "cognito_mock", lambda: interception.__exit__(None, None, None))
+
+
+@contextmanager
+def _dummy_aws_environment(region: str) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            env.setenv(name, "testing")  # never real credentials, whatever the shell has
+        env.setenv("AWS_DEFAULT_REGION", region)
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+            env.delenv(name, raising=False)  # a named profile would outrank nothing, or not exist
+        yield
+
+
+@pytest.fixture(scope="session")
+def cognito_mock_factory(
+    pytestconfig: pytest.Config,
+) -> Callable[..., AbstractContextManager[CognitoMock]]:
+    """`with cognito_mock_factory() as mock:` — a fresh CognitoMock (intercepting every botocore
+    cognito-idp client, dummy credentials) for as long as the block runs. Session-scoped, so a
+    Hypothesis test can make one per example: function-scoped fixtures live for the whole test,
+    which is why Hypothesis refuses them (its `function_scoped_fixture` health check)."""
+    from cognito_mock.clock import ProcessClock
+    from cognito_mock.mock import CognitoMock
+
+    base, _ = session_config(pytestconfig)
+
+    @contextmanager
+    def fresh(**kwargs: Any) -> Iterator[CognitoMock]:
+        settings: dict[str, Any] = {
+            "region": base.region, "account_id": base.account_id, "validate": base.validate,
+            "clock": ProcessClock(), **kwargs,
+        }  # fmt: skip
+        mock = CognitoMock(**settings)
+        with _dummy_aws_environment(mock.region), mock.intercept():
+            yield mock
+
+    return fresh
 
 
 @pytest.fixture
@@ -256,12 +265,16 @@ def cognito_user(cognito_user_pool: UserPoolFactory) -> UserFactory:
 
 @dataclass
 class CognitoServer:
-    """The HTTP endpoint: `url`, the `mock` behind it, and errors raised while answering."""
+    """The HTTP endpoint serving this test's `cognito_mock`: `url`, `mock`, and the errors (bugs,
+    answered as 500s) met while answering; they fail the test at teardown."""
 
     url: str
     mock: CognitoMock
     server: CognitoHTTPServer = field(repr=False)
-    errors: list[BaseException] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[BaseException]:
+        return self.server.errors
 
     def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
         """A boto3 cognito-idp client that talks to this endpoint over HTTP, even while
@@ -276,79 +289,46 @@ class CognitoServer:
             endpoint_url=self.url,
             **kwargs,
         )
-        # `mock.intercept()` (active when a test also uses `cognito_mock`) answers every endpoint
-        # whose prefix is cognito-idp; this client must reach the server, over the socket.
+        # `mock.intercept()` (active while `cognito_mock` is) answers every endpoint whose prefix
+        # is cognito-idp in process; this client must reach the server, over the socket.
         client._endpoint._endpoint_prefix = "cognito-idp-over-http"
         return client
 
 
 @pytest.fixture(scope="session")
-def cognito_server_session(pytestconfig: pytest.Config) -> Iterator[CognitoServer]:
-    """One HTTP endpoint per session (per xdist worker) on a free port; prefer `cognito_server`."""
+def cognito_server_session() -> Iterator[CognitoHTTPServer]:
+    """One HTTP server per session (per xdist worker) on a free 127.0.0.1 port; `cognito_server`
+    points it at each test's mock, so the URL stays the same for the whole session."""
     from cognito_mock.transports.http import start_server
 
-    config, _ = _session_config(pytestconfig)
-    errors: list[BaseException] = []
-    mock = _recording_mock(errors)(
-        region=config.region, account_id=config.account_id, validate=config.validate
-    )
-    server = start_server(mock, "127.0.0.1", 0)
-    mock.set_public_url(server.url)
+    server = start_server(None, "127.0.0.1", 0)  # no mock between tests: 503 JSON
     try:
-        yield CognitoServer(url=server.url, mock=mock, server=server, errors=errors)
+        yield server
     finally:
-        server.shutdown()
-        server.server_close()
-        mock.set_public_url(None)
-
-
-def _recording_mock(errors: list[BaseException]) -> type[CognitoMock]:
-    """A CognitoMock class that keeps every non-service error raised while answering HTTP: in a
-    request thread it would otherwise only become a 500 or a dropped connection."""
-    from cognito_mock.errors import ServiceError
-    from cognito_mock.mock import CognitoMock
-
-    def recorded(method: Callable[..., Any]) -> Callable[..., Any]:
-        def answer(self: CognitoMock, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except ServiceError:
-                raise
-            except Exception as error:
-                errors.append(error)
-                raise
-
-        return answer
-
-    return type(
-        "ServedCognitoMock",
-        (CognitoMock,),
-        {
-            name: recorded(getattr(CognitoMock, name))
-            for name in ("handle_wire", "jwks", "openid_configuration")
-        },
-    )
+        server.stop()
 
 
 @pytest.fixture
 def cognito_server(
     request: pytest.FixtureRequest,
-    cognito_server_session: CognitoServer,
-    cognito_mock_config: CognitoMockConfig,
-    cognito_clock: ManualClock,
+    cognito_server_session: CognitoHTTPServer,
+    cognito_mock: CognitoMock,
 ) -> Iterator[CognitoServer]:
-    """The session's HTTP endpoint, its mock reset for this test (config, seed, `cognito_clock`).
-    Errors raised while serving fail the test at teardown."""
-    handle = cognito_server_session
-    config = cognito_mock_config
-    mock = handle.mock
-    mock.reset(seed=config.seed, clock=cognito_clock)
-    mock.region, mock.account_id, mock.validate = config.region, config.account_id, config.validate
-    handle.errors.clear()
-    yield handle
+    """This test's `cognito_mock` over HTTP (the session's server): one Cognito per test, so
+    pools made by the factories or `cognito_client` are served too. Errors raised while serving
+    (a bug answered as 500) fail the test at teardown."""
+    server = cognito_server_session
+    server.front.target = cognito_mock
+    server.errors.clear()
+    cognito_mock.set_public_url(server.url)
+    try:
+        yield CognitoServer(url=server.url, mock=cognito_mock, server=server)
+    finally:
+        server.front.target = None
+        cognito_mock.set_public_url(None)
 
     def check() -> None:
-        found, handle.errors[:] = list(handle.errors), []
+        found, server.errors[:] = list(server.errors), []
         if found:
             raise found[0]
 

@@ -343,6 +343,9 @@ class WebAuthnRelyingPartyMismatchException(ServiceError):
 _BY_CODE: dict[str, type[ServiceError]] = {
     cls.__name__: cls for cls in ServiceError.__subclasses__()
 }
+# Users import these from `cognito_mock.errors`: tracebacks and reprs say so too.
+for _cls in (ServiceError, *_BY_CODE.values()):
+    _cls.__module__ = "cognito_mock.errors"
 
 
 def service_error_class(code: str) -> type[ServiceError]:

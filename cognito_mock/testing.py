@@ -1,4 +1,5 @@
-"""`CognitoStateMachine`: a Hypothesis `RuleBasedStateMachine` base with pools, clients and users.
+"""Test aids: `CognitoStateMachine`, a Hypothesis `RuleBasedStateMachine` base with pools, clients and
+users, and `Passkey`, a software WebAuthn authenticator for passkey registration and sign-in.
 
 Downstream suites subclass it, add rules that take `CognitoStateMachine.pools` / `.clients` /
 `.users` and call their own code, and override the `on_*` hooks. Needs `hypothesis` (and faker).
@@ -14,9 +15,10 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from cognito_mock.clock import ManualClock
 from cognito_mock.mock import CognitoMock
+from cognito_mock.passkey import Passkey, PasskeyError  # a software passkey for WEB_AUTHN tests
 from cognito_mock.strategies.domain import emails, passwords, usernames
 
-__all__ = ["ClientRef", "CognitoStateMachine", "PoolRef", "UserRef"]
+__all__ = ["ClientRef", "CognitoStateMachine", "Passkey", "PasskeyError", "PoolRef", "UserRef"]
 
 
 @dataclass(frozen=True)

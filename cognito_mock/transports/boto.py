@@ -11,20 +11,31 @@ import io
 import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager, contextmanager
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.endpoint import Endpoint
+from botocore.errorfactory import ClientExceptionsFactory
 from botocore.signers import RequestSigner
 
 from cognito_mock.transports.wire import WireResponse
 
-__all__ = ["WireHandler", "as_aws_response", "before_send", "intercepting", "region_of"]
+__all__ = [
+    "Interception",
+    "WireHandler",
+    "as_aws_response",
+    "before_send",
+    "intercepting",
+    "region_of",
+    "shared_exceptions",
+]
 
 # (operation target header, body, region) -> wire response; the façade supplies it.
 WireHandler = Callable[[str | None, bytes | None, str], WireResponse]
+F = TypeVar("F", bound=Callable[..., Any])
 
 _DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -88,6 +99,25 @@ _active: list[tuple[WireHandler, str]] = []
 _patch_lock = threading.Lock()
 _original_send = Endpoint._send
 _original_sign = RequestSigner.sign
+_original_exceptions = ClientExceptionsFactory.create_client_exceptions
+_shared: dict[str, Any] = {}
+
+
+def shared_exceptions(factory: ClientExceptionsFactory, service_model: Any) -> Any:
+    """The process's one set of cognito-idp exception classes.
+
+    botocore makes exception classes per session, so `pytest.raises(client.exceptions.X)` with the
+    test's client would not catch what an application's client (another session: a module-level
+    `boto3.client(...)`) raises. Every cognito-idp client made by `mock.client()`, or first raising
+    while interception is on, uses these classes instead.
+    """
+    if service_model.service_name != "cognito-idp":
+        return _original_exceptions(factory, service_model)
+    with _patch_lock:
+        found = _shared.get("cognito-idp")
+        if found is None:
+            found = _shared["cognito-idp"] = _original_exceptions(factory, service_model)
+    return found
 
 
 def _routed_sign(self: RequestSigner, operation_name: str, request: Any, *a: Any, **kw: Any) -> Any:
@@ -115,6 +145,7 @@ def intercepting(handle: WireHandler, default_region: str) -> Iterator[None]:
         _active.append((handle, default_region))
         Endpoint._send = _routed_send
         RequestSigner.sign = _routed_sign
+        ClientExceptionsFactory.create_client_exceptions = shared_exceptions
     saved = {k: os.environ.get(k) for k in _DUMMY_CREDENTIALS}
     if not os.environ.get("AWS_ACCESS_KEY_ID"):
         # Signed operations need some credentials; never reach for real ones.
@@ -132,3 +163,31 @@ def intercepting(handle: WireHandler, default_region: str) -> Iterator[None]:
             if not _active:
                 Endpoint._send = _original_send
                 RequestSigner.sign = _original_sign
+                ClientExceptionsFactory.create_client_exceptions = _original_exceptions
+
+
+class Interception(AbstractContextManager["Interception"]):
+    """`mock.intercept()`: `intercepting` as a context manager and a decorator."""
+
+    def __init__(self, handle: WireHandler, default_region: str) -> None:
+        self._handle = handle
+        self._region = default_region
+        self._context: AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> Interception:
+        self._context = intercepting(self._handle, self._region)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._context is not None
+        self._context.__exit__(None, None, None)
+        self._context = None
+
+    def __call__(self, func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with Interception(self._handle, self._region):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

@@ -4,8 +4,9 @@ Each shape becomes one generated Python function in which scalar members are che
 call per member), so a valid value costs a dict lookup and a comparison or two per member. When a
 validator says no, the slower `deserialize` and `explain` walkers word the reasons. Verdicts must
 equal jsonschema's on the same schemas (a differential test holds them together) for values in the
-deserializer's canonical form; beyond jsonschema they also say no to what the deserializer converts
-or refuses (a float for an integer, an unpaired surrogate, a timestamp outside years 1-9999, a
+deserializer's canonical form, plus the blob byte bounds that JSON Schema cannot state
+(`validation/blobs.py`); beyond jsonschema they also say no to what the deserializer converts or
+refuses (a float for an integer, an unpaired surrogate, a timestamp outside years 1-9999, a
 document too deep), so such a value always takes the slow path.
 """
 
@@ -16,7 +17,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from cognito_mock.shapes import schema_document
+from cognito_mock.shapes import AMENDED_FLOW_LIST, schema_document
+from cognito_mock.validation.blobs import decoded_size
 from cognito_mock.validation.deserialize import TIMESTAMP_RANGE, document_ok
 
 __all__ = ["REQUEST_OVERRIDES", "RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
@@ -35,6 +37,9 @@ RESPONSE_OVERRIDES = {
     ("UpdateUserPoolDomainResponse", "CloudFrontDomain"): "StringType",
     ("DomainDescriptionType", "Domain"): "StringType",
     ("UserPoolType", "CustomDomain"): "StringType",
+    # GetClientToken needs a client whose only flow is ALLOW_CLIENT_TOKEN_AUTH, a value the model's
+    # ExplicitAuthFlowsType enum lacks (see REQUEST_OVERRIDES): clients show it where they have it.
+    ("UserPoolClientType", "ExplicitAuthFlows"): AMENDED_FLOW_LIST,
 }
 # Request members the service checks itself instead of by the model. The domain operations take
 # custom domains (FQDNs) that DomainType's pattern refuses; `backend/pool_config/domains.py`
@@ -44,6 +49,11 @@ REQUEST_OVERRIDES = {
     ("DescribeUserPoolDomainRequest", "Domain"): "StringType",
     ("UpdateUserPoolDomainRequest", "Domain"): "StringType",
     ("DeleteUserPoolDomainRequest", "Domain"): "StringType",
+    # GetClientToken's documentation requires ALLOW_CLIENT_TOKEN_AUTH as a client's only flow; the
+    # 1.44.8 model's ExplicitAuthFlowsType lacks it. These accept the model's values and it
+    # (`shapes.AMENDED_FLOW_LIST`); `pool_config/clients.py` applies the service's rules for it.
+    ("CreateUserPoolClientRequest", "ExplicitAuthFlows"): AMENDED_FLOW_LIST,
+    ("UpdateUserPoolClientRequest", "ExplicitAuthFlows"): AMENDED_FLOW_LIST,
 }
 
 
@@ -75,12 +85,13 @@ _MISSING = object()
 _SURROGATE = re.compile("[\ud800-\udfff]").search
 
 
-def _length(schema: dict[str, Any], var: str, lo_key: str, hi_key: str) -> list[str]:
+def _length(schema: dict[str, Any], size: str, lo_key: str, hi_key: str) -> list[str]:
+    """Bound checks of `size`, an expression (`len(x)`, or a blob's decoded size)."""
     out = []
     if schema.get(lo_key, 0) > 0:
-        out.append(f"len({var}) >= {schema[lo_key]}")
+        out.append(f"{size} >= {schema[lo_key]}")
     if hi_key in schema:
-        out.append(f"len({var}) <= {schema[hi_key]}")
+        out.append(f"{size} <= {schema[hi_key]}")
     return out
 
 
@@ -96,7 +107,11 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
         terms.append(f"({var}.isascii() or {src.const(_SURROGATE)}({var}) is None)")
         if "enum" in schema:
             terms.append(f"{var} in {src.const(frozenset(schema['enum']))}")
-        terms += _length(schema, var, "minLength", "maxLength")
+        terms += _length(schema, f"len({var})", "minLength", "maxLength")
+        if schema.get("x-aws-type") == "blob":
+            terms += _length(
+                schema, f"{src.const(decoded_size)}({var})", "x-aws-min-bytes", "x-aws-max-bytes"
+            )
         if "pattern" in schema:
             terms.append(f"{src.const(re.compile(schema['pattern']).search)}({var}) is not None")
         return "(" + " and ".join(terms) + ")"
@@ -119,7 +134,7 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
 
 def _array_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:
     item = _inline(_ref_name(schema["items"]), "v", src, response)
-    size = _length(schema, "x", "minItems", "maxItems")
+    size = _length(schema, "len(x)", "minItems", "maxItems")
     lines = ["    if type(x) is not list: return False"]
     if size:
         lines.append(f"    if not ({' and '.join(size)}): return False")
@@ -130,7 +145,7 @@ def _array_source(schema: dict[str, Any], src: _Source, response: bool) -> list[
 def _map_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:
     key = _inline(_ref_name(schema["propertyNames"]), "k", src, response)
     value = _inline(_ref_name(schema["additionalProperties"]), "v", src, response)
-    size = _length(schema, "x", "minProperties", "maxProperties")
+    size = _length(schema, "len(x)", "minProperties", "maxProperties")
     lines = ["    if type(x) is not dict: return False"]
     if size:
         lines.append(f"    if not ({' and '.join(size)}): return False")

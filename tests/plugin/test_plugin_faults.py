@@ -54,7 +54,7 @@ def test_retrying_client_recovers_and_plain_client_sees_the_throttle(
                 cognito_mock.faults.fail("ListUserPools", "UserNotFoundException")
 
         def test_latency_recorded_clock_untouched(cognito_mock, cognito_clock, cognito_client):
-            before = cognito_clock.now()
+            before = cognito_clock.pin()
             cognito_mock.faults.delay("ListUserPools", 3.0)
             cognito_client.list_user_pools(MaxResults=1)
             assert cognito_mock.faults.total_latency("ListUserPools") == 3.0

@@ -17,6 +17,7 @@ from cognito_mock.backend.auth.first_factor import (
     require_params,
     srp_challenge,
 )
+from cognito_mock.backend.auth.passwordless import PASSWORDLESS, start_passwordless
 from cognito_mock.backend.auth.pipeline import Answer, challenge, challenge_handler, finish_sign_in
 from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.directory.attribute_updates import check_identifiers
@@ -30,8 +31,8 @@ from cognito_mock.backend.kernel.challenge_sessions import (
     consume_srp,
     proof_holds,
     proof_timestamp,
-    session_user,
-    srp_user,
+    session_owner,
+    srp_owner,
     take_session,
     take_srp,
 )
@@ -50,7 +51,7 @@ __all__: list[str] = []
 
 def _session_user(answer: Answer, session: AuthSession) -> User:
     """The user a session belongs to, who must be the one USERNAME names."""
-    user = session_user(answer.pool, session)
+    user = session_owner(answer.pool, session)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     if find_user(answer.pool, answer.responses["USERNAME"]) is not user:
@@ -80,7 +81,7 @@ def _password_verifier(answer: Answer) -> dict[str, Any]:
     check_hash(client, responses, pending.username or responses["USERNAME"], admin=answer.admin)
     stamp = responses["TIMESTAMP"]
     proof_timestamp(stamp)  # an unparsable TIMESTAMP is a parameter error, before anything else
-    user = srp_user(pool, pending)
+    user = srp_owner(pool, pending)
     named = find_user(pool, responses["USERNAME"])
     if user is None or named is not user:
         consume_srp(pool, block)
@@ -165,7 +166,8 @@ def _new_password(answer: Answer) -> dict[str, Any]:
 
 @challenge("SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP")
 def _select(answer: Answer) -> dict[str, Any]:
-    """Choice-based sign-in: ANSWER picks PASSWORD or PASSWORD_SRP (or ChallengeName does)."""
+    """Choice-based sign-in: ANSWER picks a first factor (ChallengeName PASSWORD or PASSWORD_SRP
+    does too); passwordless ones continue in auth/passwordless.py."""
     backend, pool, client = answer.backend, answer.pool, answer.client
     session = take_session(backend, pool, client, answer.session, {"SELECT_CHALLENGE"})
     responses = answer.responses
@@ -173,14 +175,17 @@ def _select(answer: Answer) -> dict[str, Any]:
     if not choice:
         require_params(responses, "ANSWER")
     require_params(responses, "USERNAME")
-    user = session_user(pool, session)
+    user = session_owner(pool, session)
     given = str(session.data.get("given", ""))
     if user is not None and find_user(pool, responses["USERNAME"]) is not user:
         raise NotAuthorizedException(SESSION_INVALID)
     check_hash(client, responses, user.username if user else given, admin=answer.admin)
-    if choice not in available_challenges(pool):
+    if choice not in available_challenges(backend, pool, user):
         raise InvalidParameterException(f"The challenge {choice} is not available for this user.")
-    if choice == "PASSWORD":
+    if choice in PASSWORDLESS:  # a code is sent, or the passkey options come back
+        operation = "AdminRespondToAuthChallenge" if answer.admin else "RespondToAuthChallenge"
+        result = start_passwordless(backend, pool, client, user, given, choice, operation=operation)
+    elif choice == "PASSWORD":
         require_params(responses, "PASSWORD")
         result = password_sign_in(backend, pool, client, user, responses["PASSWORD"], responses)
     else:

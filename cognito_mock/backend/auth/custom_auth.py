@@ -26,7 +26,7 @@ from cognito_mock.backend.hooks.triggers import (
 from cognito_mock.backend.kernel.challenge_sessions import (
     SESSION_INVALID,
     open_session,
-    session_user,
+    session_owner,
     take_session,
 )
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
@@ -139,7 +139,7 @@ def _custom_challenge(answer: Answer) -> dict[str, Any]:
     responses = answer.responses
     require_params(responses, "USERNAME", "ANSWER")
     state = session.data["custom"]
-    user = session_user(pool, session)
+    user = session_owner(pool, session)
     if session.username and user is None:
         raise UserNotFoundException("User does not exist.")
     named = find_user(pool, responses["USERNAME"])

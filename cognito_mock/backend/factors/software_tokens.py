@@ -11,7 +11,7 @@ from cognito_mock.backend.directory.users import require_user
 from cognito_mock.backend.kernel.challenge_sessions import (
     AuthSession,
     open_session,
-    session_user,
+    session_owner,
     take_session,
 )
 from cognito_mock.backend.kernel.jsontree import clone
@@ -75,7 +75,7 @@ def _setup_session(
             if client is None:
                 break
             session = take_session(backend, pool, client, token, challenges)
-            user = session_user(pool, session)
+            user = session_owner(pool, session)
             if user is None:
                 raise NotAuthorizedException("Invalid session for the user.")
             return pool, user, session

@@ -1,5 +1,5 @@
 """Challenge sessions (opaque, single-use, expiring) and pending SRP rounds keyed by SECRET_BLOCK,
-each bound to the user record it was opened for (`session_user`, `srp_user`)."""
+each bound to the user record it was opened for (`session_owner`, `srp_owner`)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ __all__ = [
     "open_session",
     "proof_holds",
     "proof_timestamp",
+    "session_owner",
     "session_seconds",
-    "session_user",
-    "srp_user",
+    "srp_owner",
     "start_srp",
     "take_session",
     "take_srp",
@@ -77,12 +77,12 @@ def _bound(pool: UserPool, username: str, binding: Binding) -> User | None:
     return found
 
 
-def session_user(pool: UserPool, session: AuthSession) -> User | None:
+def session_owner(pool: UserPool, session: AuthSession) -> User | None:
     """The user record `session` was opened for, if it still exists (else None)."""
     return _bound(pool, session.username, session.user)
 
 
-def srp_user(pool: UserPool, pending: PendingSrp) -> User | None:
+def srp_owner(pool: UserPool, pending: PendingSrp) -> User | None:
     """The user record the SRP round was started for, if it still exists (else None)."""
     return _bound(pool, pending.username, pending.user)
 

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from cognito_mock.backend.kernel.challenge_sessions import AuthSession, PendingSrp
     from cognito_mock.backend.pool_config.branding import Branding
     from cognito_mock.backend.pool_config.cimd import CIMDPolicy
+    from cognito_mock.backend.pool_config.replicas import Replication
     from cognito_mock.backend.pool_config.terms import Terms
+    from cognito_mock.backend.recovery.history import PoolRecovery
     from cognito_mock.backend.tokens.store import TokenStore
 
 __all__ = [
@@ -307,6 +309,10 @@ class UserPool:
     provider_links: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # tokens/tracked_sessions.py: client id -> SSO MaxValidityMinutes.
     sso_settings: dict[str, int] = field(default_factory=dict)
+    # pool_config/replicas.py: the primary Region and the secondary replicas (None: not replicated).
+    replication: Replication | None = None
+    # recovery/history.py: the change history and point-in-time recoveries (None: none kept yet).
+    recovery: PoolRecovery | None = None
 
     def schema_attribute(self, name: str) -> dict[str, Any] | None:
         for attribute in self.schema:

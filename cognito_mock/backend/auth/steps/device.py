@@ -31,8 +31,8 @@ from cognito_mock.backend.kernel.challenge_sessions import (
     open_session,
     proof_holds,
     proof_timestamp,
-    session_user,
-    srp_user,
+    session_owner,
+    srp_owner,
     start_srp,
     take_session,
     take_srp,
@@ -106,7 +106,7 @@ def _session_for(answer: Answer, name: str) -> tuple[AuthSession, User, str]:
     key = responses["DEVICE_KEY"]
     token = answer.session or _recall(pool, client, name, named, key)
     session = take_session(backend, pool, client, token, {name})
-    user = session_user(pool, session)
+    user = session_owner(pool, session)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     if named is not user or (session.data.get("sign_in") or {}).get("device_key") != key:
@@ -190,7 +190,7 @@ def _device_password_verifier(answer: Answer) -> dict[str, Any]:
     _forget(pool, client, "DEVICE_PASSWORD_VERIFIER", user, key)
     now = backend.clock.now()
     proven = (
-        srp_user(pool, pending) is user
+        srp_owner(pool, pending) is user
         and pending.user_id_for_srp == key
         and proof_holds(
             pending,
