@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +36,6 @@ def _reject_constant(name: str) -> Any:
 # Built once: json.loads/json.dumps with options construct a new decoder/encoder on every call.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _HEADER_LIMIT = 4096
 
 
@@ -66,8 +64,8 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
         params = _DECODER.decode(text)
     # ValueError covers bad JSON and bad UTF-8; json raises RecursionError on deep nesting (a
     # body of `[[[[…` is refused here, before anything walks it).
-    # The service answers a body it cannot parse, or one that is a JSON scalar, with a bare
-    # SerializationException (no message); a list gets the deserializer's list text.
+    # The service answers a body it cannot parse, or one that is a JSON scalar, with a
+    # SerializationException without a text; a list gets the deserializer's list text.
     except (ValueError, RecursionError):
         raise WireError("SerializationException", "") from None
     if not isinstance(params, dict):
@@ -87,11 +85,11 @@ def _utf8(payload: dict[str, Any]) -> bytes:
 
 
 def _header_value(text: str) -> str:
-    """`text` as one header line: latin-1 only, every control character a space (no CR/LF), at
-    most `_HEADER_LIMIT` characters (HTTP clients refuse long header lines)."""
+    """`text` as a header value: latin-1 only, at most `_HEADER_LIMIT` characters. (The HTTP
+    server narrows it further to printable ASCII; in-process clients read it as it is.)"""
     if len(text) > _HEADER_LIMIT:
         text = text[:_HEADER_LIMIT] + "..."
-    return _CONTROL.sub(" ", text.encode("latin-1", "replace").decode("latin-1"))
+    return text.encode("latin-1", "replace").decode("latin-1").replace("\n", " ")
 
 
 def encode_result(result: dict[str, Any], request_id: str) -> WireResponse:
@@ -102,10 +100,8 @@ def encode_error(error: ServiceError | WireError, request_id: str) -> WireRespon
     """The error body `{"__type", "message"}` with `x-amzn-ErrorType`/`x-amzn-ErrorMessage` headers."""
     if isinstance(error, ServiceError):
         payload, status = error.to_wire(), error.status
-    else:  # the protocol's own errors carry a message only when the service sends one
-        payload, status = {"__type": error.code}, error.status
-        if error.message:
-            payload["message"] = error.message
+    else:  # the protocol's own errors: empty where the service sends no text
+        payload, status = {"__type": error.code, "message": error.message}, error.status
     headers = _headers(request_id)
     headers["x-amzn-ErrorType"] = f"{payload['__type']}:"
     if payload.get("message"):

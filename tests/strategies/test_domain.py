@@ -86,8 +86,9 @@ def test_passwords_meet_the_policy_and_violations_break_exactly_one_rule(
         rule, password = bad
         with pytest.raises(InvalidPasswordException) as caught:
             mock.call("AdminSetUserPassword", UserPoolId=pool, Username="u", Password=password)
-        assert (
-            caught.value.message == "Password did not conform with policy: " + PASSWORD_RULES[rule]
+        # AdminSetUserPassword words it as the admin operations do (SignUp: "...with policy: ").
+        assert caught.value.message == (
+            "Password did not conform with password policy: " + PASSWORD_RULES[rule]
         )
 
     check()

@@ -14,6 +14,7 @@ import pytest
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.transports.http import CognitoHTTPServer, start_server
+from cognito_mock.validation.messages import ECHO_LIMIT
 from tests.helpers import PASSWORD, exchange, http_request
 
 TARGET = "AWSCognitoIdentityProviderService."
@@ -159,7 +160,9 @@ def test_a_70_kb_invalid_value_is_an_invalid_parameter_botocore_reads(remote: An
         remote.describe_user_pool(UserPoolId=huge)
     error = caught.value.response
     assert error["Error"]["Message"].startswith("2 validation errors detected: Value '" + "x" * 100)
-    assert huge in error["Error"]["Message"]  # the body keeps the whole text
+    # The body echoes a bounded prefix of the value (ECHO_LIMIT characters, then `...`).
+    assert "x" * ECHO_LIMIT + "...'" in error["Error"]["Message"]
+    assert huge not in error["Error"]["Message"]
     header = error["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errormessage"]
     assert len(header) == 1024 and header.endswith("...")
 

@@ -44,7 +44,8 @@ def _post(url: str, operation: str, body: bytes) -> tuple[int, dict[str, Any], A
     response = conn.getresponse()
     data = response.read()
     conn.close()
-    return response.status, dict(response.getheaders()), json.loads(data)
+    headers = {key.lower(): value for key, value in response.getheaders()}
+    return response.status, headers, json.loads(data)
 
 
 # ----------------------------------------------------------------------------- the rules
@@ -279,8 +280,8 @@ def test_error_headers_carry_no_control_characters(url: str) -> None:
     body = json.dumps({"UserPoolId": "bad\r\nX-Injected: 1\x00"}).encode()
     status, headers, answer = _post(url, "DescribeUserPool", body)
     assert status == 400
-    assert "X-Injected" not in headers
+    assert "x-injected" not in headers
     assert (
-        "\r" not in headers["x-amzn-ErrorMessage"] and "\x00" not in headers["x-amzn-ErrorMessage"]
+        "\r" not in headers["x-amzn-errormessage"] and "\x00" not in headers["x-amzn-errormessage"]
     )
     assert answer["message"].startswith("1 validation error detected: Value 'bad\r\nX-Injected")
