@@ -8,13 +8,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import cache, wraps
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from cognito_mock import dispatch
 from cognito_mock.backend.directory import import_jobs
 from cognito_mock.backend.hooks.triggers import Triggers
+from cognito_mock.backend.hosted import router as hosted
+from cognito_mock.backend.hosted.pages import PageRequest, PageResponse
 from cognito_mock.backend.kernel.outbox import Outbox
 from cognito_mock.backend.kernel.state import Backend, Services
+from cognito_mock.backend.pool_config.domains import hosted_ui_base
 from cognito_mock.backend.tokens import oauth2
 from cognito_mock.backend.tokens import store as tokens
 from cognito_mock.clock import Clock, SystemClock
@@ -217,18 +220,50 @@ class CognitoMock:
         """The pool's OIDC discovery document; URLs point at the HTTP endpoint when serving."""
         issuer = self.issuer(pool_id, region=region, account_id=account_id)
         base = self.public_url or issuer.rsplit("/", 1)[0]
+        domain = self.domain_url(pool_id, region=region, account_id=account_id) or base
         return {
-            "authorization_endpoint": f"{base}/oauth2/authorize",
+            "authorization_endpoint": f"{domain}/oauth2/authorize",
             "id_token_signing_alg_values_supported": ["RS256"],
             "issuer": issuer,
             "jwks_uri": f"{base}/{pool_id}/.well-known/jwks.json",
             "response_types_supported": ["code", "token"],
             "scopes_supported": ["openid", "email", "phone", "profile"],
             "subject_types_supported": ["public"],
-            "token_endpoint": f"{base}/oauth2/token",
+            "token_endpoint": f"{domain}/oauth2/token",
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "userinfo_endpoint": f"{base}/oauth2/userInfo",
+            "userinfo_endpoint": f"{domain}/oauth2/userInfo",
         }
+
+    # -- managed login (user pool domains) -----------------------------------------------------
+
+    def domain_url(
+        self, pool_id: str, *, region: str | None = None, account_id: str | None = None
+    ) -> str | None:
+        """Where the pool's domain answers: `http://<prefix>.localhost:<port>` while served
+        (browsers resolve `*.localhost` to this machine), else the service's
+        `https://<prefix>.auth.<region>.amazoncognito.com` or custom domain; None without one."""
+        backend = self.backend(region, account_id)
+        pool = backend.pool(pool_id)
+        if self.public_url and (pool.domain or pool.custom_domain):
+            served = urlsplit(self.public_url)
+            host = f"{pool.domain}.localhost" if pool.domain else pool.custom_domain
+            return (
+                f"{served.scheme}://{host}:{served.port}"
+                if served.port
+                else f"{served.scheme}://{host}"
+            )
+        return hosted_ui_base(backend, pool)
+
+    def handle_hosted(self, request: PageRequest) -> PageResponse:
+        """One browser request to a user pool domain (its pages, `/oauth2/authorize`,
+        `/oauth2/idpresponse`, `/logout`): the pool's backend, the mock's lock, the fault hook."""
+        owner = self.services.domain_index.get(request.domain)
+        backend = self.backend(owner[1], owner[0]) if owner is not None else None
+        pool = backend.pools.get(owner[2]) if backend is not None and owner is not None else None
+        if backend is None or pool is None:
+            return hosted.unknown_domain()
+        with backend.lock:
+            return hosted.answer(backend, pool, request, self.faults)
 
     # -- OAuth2 endpoints without HTTP ---------------------------------------------------------
 

@@ -23,6 +23,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from cognito_mock.backend.crypto import keys
+from cognito_mock.backend.hosted.pages import PageRequest, PageResponse
 from cognito_mock.backend.kernel.records import UserDirectory
 from cognito_mock.errors import StateFileError
 from cognito_mock.recording import RecordingClock, RecordingIds, recording_mock
@@ -232,6 +233,8 @@ class Persistence:
             elif kind == "oauth2":
                 endpoint, form, basic = payload
                 got = self.mock.handle_oauth2(endpoint, form, basic, region=region)[0]
+            elif kind == "hosted":
+                got = self.mock.handle_hosted(payload).status
             else:  # "jwks": a discovery request that allocated the pool's signing keys
                 self.mock.jwks(payload, region=region)
                 got = 200
@@ -310,6 +313,20 @@ class Persistence:
             finally:
                 self.recorder.stop()
             self._journal(("oauth2", region, (endpoint, form, basic), tape, answer[0]))
+            return answer
+
+    def handle_hosted(self, request: PageRequest) -> PageResponse:
+        """`CognitoMock.handle_hosted`, journaled before the answer leaves (with the answers of
+        any outbound calls it was given, so replay needs no identity provider). An answer that
+        only asks for outbound calls changed nothing."""
+        with self._lock:
+            tape = self.recorder.start()
+            try:
+                answer = self.mock.handle_hosted(request)
+            finally:
+                self.recorder.stop()
+            if not answer.fetch:
+                self._journal(("hosted", None, request, tape, answer.status))
             return answer
 
     def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:

@@ -1,22 +1,40 @@
-"""`CognitoStateMachine`: a Hypothesis `RuleBasedStateMachine` base with pools, clients and users.
+"""Test aids: `CognitoStateMachine`, a Hypothesis `RuleBasedStateMachine` base with pools,
+clients and users; and `authorization_code` / `code_flow_tokens`, which run managed login's code
+flow for a user (no browser, no sockets) for unit tests of an app's callback.
 
-Downstream suites subclass it, add rules that take `CognitoStateMachine.pools` / `.clients` /
-`.users` and call their own code, and override the `on_*` hooks. Needs `hypothesis` (and faker).
+Downstream suites subclass the state machine, add rules that take `CognitoStateMachine.pools` /
+`.clients` / `.users` and call their own code, and override the `on_*` hooks.
 """
 
 from __future__ import annotations
 
+import base64
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
+from cognito_mock.backend.hosted.pages import PageRequest, PageResponse
+from cognito_mock.backend.pool_config.client_rules import client_by_id
+from cognito_mock.backend.tokens.authorization_codes import pkce_s256
 from cognito_mock.clock import ManualClock
+from cognito_mock.errors import CognitoMockError
 from cognito_mock.mock import CognitoMock
 from cognito_mock.strategies.domain import emails, passwords, usernames
 
-__all__ = ["ClientRef", "CognitoStateMachine", "PoolRef", "UserRef"]
+__all__ = [
+    "ClientRef",
+    "CodeFlow",
+    "CodeFlowError",
+    "CognitoStateMachine",
+    "PoolRef",
+    "UserRef",
+    "authorization_code",
+    "code_flow_tokens",
+]
 
 
 @dataclass(frozen=True)
@@ -156,3 +174,96 @@ def _same(pool: PoolRef, a: str, b: str) -> bool:
 
 def _existing(users: list[UserRef], pool: PoolRef, username: str) -> UserRef:
     return next(u for u in users if u.pool == pool and _same(pool, u.username, username))
+
+
+# ----------------------------------------------------------------------------- the code flow
+
+
+class CodeFlowError(CognitoMockError):
+    """Managed login did not end at the app's callback (the page's error, or a challenge)."""
+
+
+@dataclass(frozen=True)
+class CodeFlow:
+    """The end of a code flow: what the app's callback received."""
+
+    code: str
+    redirect_uri: str
+    state: str | None
+    code_verifier: str | None  # the PKCE verifier the token request must send (None: no PKCE)
+    location: str  # the whole callback URL
+
+
+def _step(mock: CognitoMock, request: PageRequest) -> PageResponse:
+    answer = mock.handle_hosted(request)
+    for cookie in answer.cookies:
+        request.cookies[cookie.name] = cookie.value
+    return answer
+
+
+def authorization_code(
+    mock: CognitoMock,
+    client_id: str,
+    username: str,
+    password: str,
+    *,
+    redirect_uri: str | None = None,
+    scope: str | None = None,
+    state: str | None = "state",
+    nonce: str | None = None,
+    pkce: bool = True,
+    region: str | None = None,
+) -> CodeFlow:
+    """Sign `username` in on the client's managed login (its pool needs a domain) as a browser
+    would: `/oauth2/authorize`, the sign-in form, the redirect to the callback. Raises
+    CodeFlowError when the flow stops on a page (wrong password, MFA, ...)."""
+    pool, client = client_by_id(mock.backend(region), client_id)
+    domain = pool.domain or pool.custom_domain
+    if domain is None:
+        raise CodeFlowError(f"user pool {pool.id} has no domain: call CreateUserPoolDomain first")
+    callback = redirect_uri or next(iter(client.settings.get("CallbackURLs") or []), "")
+    verifier = (
+        base64.urlsafe_b64encode(mock.ids.token_bytes(48)).rstrip(b"=").decode() if pkce else None
+    )
+    query = {"client_id": client_id, "redirect_uri": callback, "response_type": "code"}
+    extra = {"scope": scope, "state": state, "nonce": nonce,
+             "code_challenge": pkce_s256(verifier) if verifier else None,
+             "code_challenge_method": "S256" if verifier else None}  # fmt: skip
+    query.update({k: v for k, v in extra.items() if v is not None})
+    base = f"https://{domain}"
+    cookies: dict[str, str] = {}
+    answer = _step(
+        mock, PageRequest(domain, base, "GET", "/oauth2/authorize", query, cookies=cookies)
+    )
+    if answer.location and answer.location.startswith("/login"):
+        login_query = {k: v[0] for k, v in parse_qs(urlsplit(answer.location).query).items()}
+        _step(mock, PageRequest(domain, base, "GET", "/login", login_query, cookies=cookies))
+        form = {"_csrf": cookies.get("XSRF-TOKEN", ""), "username": username, "password": password}
+        answer = _step(
+            mock, PageRequest(domain, base, "POST", "/login", login_query, form, cookies)
+        )
+    location = answer.location or ""
+    found = re.search(r"[?&]code=([^&#]+)", location)
+    if not location.startswith(callback) or found is None:
+        shown = answer.context.get("error") or answer.context.get("code") or answer.page
+        raise CodeFlowError(f"the code flow stopped at {location or answer.page!r}: {shown}")
+    returned = parse_qs(urlsplit(location).query).get("state")
+    return CodeFlow(found.group(1), callback, returned[0] if returned else None, verifier, location)
+
+
+def code_flow_tokens(
+    mock: CognitoMock, client_id: str, username: str, password: str, **options: Any
+) -> dict[str, Any]:
+    """`authorization_code`, then the code redeemed at `/oauth2/token` (with the client's secret
+    and the PKCE verifier): the token endpoint's JSON answer."""
+    flow = authorization_code(mock, client_id, username, password, **options)
+    _, client = client_by_id(mock.backend(options.get("region")), client_id)
+    form = {"grant_type": "authorization_code", "code": flow.code, "redirect_uri": flow.redirect_uri,
+            "client_id": client_id}  # fmt: skip
+    if flow.code_verifier:
+        form["code_verifier"] = flow.code_verifier
+    authorization = None
+    if client.secret:
+        pair = f"{client_id}:{client.secret}".encode()
+        authorization = "Basic " + base64.b64encode(pair).decode()
+    return mock.oauth2_token(form, authorization, region=options.get("region"))

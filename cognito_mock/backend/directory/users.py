@@ -165,10 +165,12 @@ def create_user(
     status: str,
     exists_message: str,
     force_alias: bool = False,
+    external: bool = False,
 ) -> User:
-    """A new user under the pool's username and alias rules (nothing stored if a rule fails)."""
+    """A new user under the pool's username and alias rules (nothing stored if a rule fails).
+    `external`: a federated user, whose username (`<Provider>_<id>`) follows no pool rule."""
     sub = backend.ids.sub()
-    internal = _internal_username(backend, pool, username, values, sub)
+    internal = username if external else _internal_username(backend, pool, username, values, sub)
     if pool.users.get(internal) is not None:
         raise UsernameExistsException(exists_message)
     for attribute in pool.username_attributes:
