@@ -220,7 +220,10 @@ class CognitoMock:
         """The pool's OIDC discovery document; URLs point at the HTTP endpoint when serving."""
         issuer = self.issuer(pool_id, region=region, account_id=account_id)
         base = self.public_url or issuer.rsplit("/", 1)[0]
+        # The browser goes to the pool's domain; servers call the token and userInfo endpoints
+        # at the served URL, which any HTTP client resolves (`*.localhost` is a browser's habit).
         domain = self.domain_url(pool_id, region=region, account_id=account_id) or base
+        api = self.public_url or domain
         return {
             "authorization_endpoint": f"{domain}/oauth2/authorize",
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -229,9 +232,9 @@ class CognitoMock:
             "response_types_supported": ["code", "token"],
             "scopes_supported": ["openid", "email", "phone", "profile"],
             "subject_types_supported": ["public"],
-            "token_endpoint": f"{domain}/oauth2/token",
+            "token_endpoint": f"{api}/oauth2/token",
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "userinfo_endpoint": f"{domain}/oauth2/userInfo",
+            "userinfo_endpoint": f"{api}/oauth2/userInfo",
         }
 
     # -- managed login (user pool domains) -----------------------------------------------------
