@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ import httpx
 import pytest
 import uvicorn
 
-from cognito_mock import CognitoMock
+from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.web import DomainApp
 
 
@@ -27,7 +28,9 @@ class Served:
 
 @pytest.fixture
 def served() -> Iterator[Served]:
-    mock = CognitoMock()  # the system clock: browsers and Authlib check expiry on real time
+    # A manual clock at the real time: browsers and Authlib check expiry against real time, and
+    # a test can still step past a TOTP window.
+    mock = CognitoMock(clock=ManualClock(time.time()))
     app = DomainApp(mock)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -40,7 +40,9 @@ def shop(served: Served) -> tuple[str, dict[str, Any]]:
     return pool_id, client
 
 
-def flask_app(served: Served, pool_id: str, client: dict[str, Any]) -> Flask:
+def flask_app(
+    served: Served, pool_id: str, client: dict[str, Any], signed_out: str = SIGNED_OUT
+) -> Flask:
     app = Flask("shop")
     app.secret_key = "test"
     app.testing = True  # exceptions reach the test
@@ -77,8 +79,12 @@ def flask_app(served: Served, pool_id: str, client: dict[str, Any]) -> Flask:
     @app.route("/logout")
     def logout() -> Any:
         session.clear()
-        query = urlencode({"client_id": client["ClientId"], "logout_uri": SIGNED_OUT})
+        query = urlencode({"client_id": client["ClientId"], "logout_uri": signed_out})
         return redirect(f"{domain}/logout?{query}")
+
+    @app.route("/signed-out")
+    def bye() -> Any:
+        return "Signed out"
 
     return app
 
