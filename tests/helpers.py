@@ -97,9 +97,13 @@ class _Forms(HTMLParser):
         if tag == "form":
             self._current = {"action": values.get("action", ""), "fields": {}}
             self.found[values.get("name", str(len(self.found)))] = self._current
-        elif tag == "input" and self._current is not None and "name" in values:
-            if values.get("type") != "radio" or "checked" in values:
-                self._current["fields"][values["name"]] = values.get("value", "")
+        elif (
+            tag == "input"
+            and self._current is not None
+            and "name" in values
+            and (values.get("type") != "radio" or "checked" in values)
+        ):
+            self._current["fields"][values["name"]] = values.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":

@@ -130,7 +130,9 @@ def sign_in_at_the_domain(served: Served, authorize: str) -> str:
     """The browser's part: the sign-in page of the domain; returns the callback's query."""
     browser = http_client()
     try:
-        page = browser.get(f"http://shop.localhost:{served.port}{browser.get(authorize).headers['location']}")
+        page = browser.get(
+            f"http://shop.localhost:{served.port}{browser.get(authorize).headers['location']}"
+        )
         form = forms(page.text)["cognitoSignInForm"]
         done = browser.post(f"http://shop.localhost:{served.port}/{form['action']}",
                             data={**form["fields"], "username": "alice", "password": PASSWORD})  # fmt: skip

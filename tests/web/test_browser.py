@@ -111,7 +111,9 @@ class App:
         self.server.shutdown()
 
 
-def _client(mock: CognitoMock, pool_id: str, name: str, port: int, providers: list[str]) -> dict[str, Any]:
+def _client(
+    mock: CognitoMock, pool_id: str, name: str, port: int, providers: list[str]
+) -> dict[str, Any]:
     return dict(
         mock.call(
             "CreateUserPoolClient", UserPoolId=pool_id, ClientName=name, GenerateSecret=True,
@@ -148,7 +150,13 @@ def test_a_person_signs_up_signs_in_with_mfa_sso_sign_out_and_federation(
     )["UserPoolClient"]  # fmt: skip
     mock.call("AdminCreateUser", UserPoolId=partner, Username="pat", MessageAction="SUPPRESS",
               UserAttributes=[{"Name": "email", "Value": "pat@partner.example"}])  # fmt: skip
-    mock.call("AdminSetUserPassword", UserPoolId=partner, Username="pat", Password=PASSWORD, Permanent=True)
+    mock.call(
+        "AdminSetUserPassword",
+        UserPoolId=partner,
+        Username="pat",
+        Password=PASSWORD,
+        Permanent=True,
+    )
     # The shop: MFA required (TOTP), branded, federating to the partner.
     shop = mock.call(
         "CreateUserPool", PoolName="Shop", AutoVerifiedAttributes=["email"], MfaConfiguration="OFF",
@@ -166,7 +174,9 @@ def test_a_person_signs_up_signs_in_with_mfa_sso_sign_out_and_federation(
         AttributeMapping={"email": "email"},
     )  # fmt: skip
     ports = (_free_port(), _free_port())
-    first = App(served, shop, _client(mock, shop, "store", ports[0], ["COGNITO", "Partner"]), ports[0])
+    first = App(
+        served, shop, _client(mock, shop, "store", ports[0], ["COGNITO", "Partner"]), ports[0]
+    )
     second = App(served, shop, _client(mock, shop, "blog", ports[1], ["COGNITO"]), ports[1])
     try:
         # 1. Sign up and confirm with the code the outbox holds.

@@ -334,7 +334,7 @@ def test_testing_helper_runs_the_code_flow(mock: CognitoMock, site: Site, alice:
     tokens = code_flow_tokens(mock, site.spa["ClientId"], "alice", PASSWORD, scope="openid")
     claims = verified(mock, site.pool_id, tokens["id_token"], audience=site.spa["ClientId"])
     assert claims["cognito:username"] == "alice"
-    with pytest.raises(CodeFlowError, match="Incorrect username or password."):
+    with pytest.raises(CodeFlowError, match=r"Incorrect username or password\."):
         authorization_code(mock, site.web["ClientId"], "alice", "wrong")
     body = json.loads(mock.handle_oauth2("/oauth2/userInfo", {}, None, tokens["access_token"])[2])
     assert body["username"] == "alice"

@@ -55,7 +55,9 @@ def partner(mock: CognitoMock, client: Any, site: Site) -> Provider:
             UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS",
             UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
         )  # fmt: skip
-        client.admin_set_user_password(UserPoolId=pool_id, Username=name, Password=PASSWORD, Permanent=True)
+        client.admin_set_user_password(
+            UserPoolId=pool_id, Username=name, Password=PASSWORD, Permanent=True
+        )
     client.create_identity_provider(
         UserPoolId=site.pool_id, ProviderName="Partner", ProviderType="OIDC",
         ProviderDetails={
@@ -75,16 +77,23 @@ def partner(mock: CognitoMock, client: Any, site: Site) -> Provider:
 
 
 def federated_sign_in(agent: Agent, site: Site, username: str, **params: str) -> httpx.Response:
-    started = agent.get("/oauth2/authorize", params=authorize_query(site.web, identity_provider="Partner", **params))
+    started = agent.get(
+        "/oauth2/authorize", params=authorize_query(site.web, identity_provider="Partner", **params)
+    )
     assert started.status_code == 302, started.text[:400]
     at_idp = urlsplit(started.headers["location"])
-    assert at_idp.netloc == "partner.auth.us-east-1.amazoncognito.com" and at_idp.path == "/oauth2/authorize"
+    assert (
+        at_idp.netloc == "partner.auth.us-east-1.amazoncognito.com"
+        and at_idp.path == "/oauth2/authorize"
+    )
     sent = parse_qs(at_idp.query)
     assert sent["redirect_uri"] == ["http://shop.localhost/oauth2/idpresponse"]
     assert sent["scope"] == ["openid email"] and sent["nonce"] and sent["state"]
     page = agent.follow(agent.follow(started))
     back = agent.submit(page, "cognitoSignInForm", username=username, password=PASSWORD)
-    assert back.status_code == 302 and back.headers["location"].startswith("http://shop.localhost/oauth2/idpresponse?")
+    assert back.status_code == 302 and back.headers["location"].startswith(
+        "http://shop.localhost/oauth2/idpresponse?"
+    )
     return agent.get(back.headers["location"])
 
 
@@ -106,10 +115,14 @@ def test_sign_in_through_another_pool(
     mock: CognitoMock, client: Any, site: Site, partner: Provider, agent: Agent
 ) -> None:
     done = federated_sign_in(agent, site, "pat", state="s1")
-    assert done.status_code == 302 and done.headers["location"].startswith(CALLBACK + "?"), done.text[:500]
+    assert done.status_code == 302 and done.headers["location"].startswith(CALLBACK + "?"), (
+        done.text[:500]
+    )
     assert parse_qs(urlsplit(done.headers["location"]).query)["state"] == ["s1"]
     tokens = redeem(agent, site, done.headers["location"])
-    idp_sub = client.admin_get_user(UserPoolId=partner.pool_id, Username="pat")["UserAttributes"][0]["Value"]
+    idp_sub = client.admin_get_user(UserPoolId=partner.pool_id, Username="pat")["UserAttributes"][
+        0
+    ]["Value"]
     claims = claims_of(tokens["id_token"])
     assert claims["cognito:username"] == f"Partner_{idp_sub}"
     assert claims["email"] == "pat@partner.example" and claims["email_verified"] is True
@@ -120,9 +133,12 @@ def test_sign_in_through_another_pool(
     assert identity["primary"] == "true" and identity["dateCreated"].isdigit()
     user = client.admin_get_user(UserPoolId=site.pool_id, Username=f"Partner_{idp_sub}")
     assert user["UserStatus"] == "EXTERNAL_PROVIDER"
-    assert json.loads(next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "identities"))[0][
-        "primary"
-    ] is True
+    assert (
+        json.loads(next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "identities"))[
+            0
+        ]["primary"]
+        is True
+    )
     # The session cookie of the shop's domain now signs the user in silently.
     silent = agent.get("/oauth2/authorize", params=authorize_query(site.web))
     assert silent.headers["location"].startswith(CALLBACK + "?code=")
@@ -131,7 +147,9 @@ def test_sign_in_through_another_pool(
 def test_linked_identity_signs_in_as_the_pool_user(
     client: Any, site: Site, partner: Provider, agent: Agent, alice: str
 ) -> None:
-    lee = client.admin_get_user(UserPoolId=partner.pool_id, Username="lee")["UserAttributes"][0]["Value"]
+    lee = client.admin_get_user(UserPoolId=partner.pool_id, Username="lee")["UserAttributes"][0][
+        "Value"
+    ]
     client.admin_link_provider_for_user(
         UserPoolId=site.pool_id,
         DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "alice"},
@@ -149,7 +167,9 @@ def test_idp_refusing_the_code_is_reported_to_the_app(
 ) -> None:
     provider = client.describe_identity_provider(UserPoolId=site.pool_id, ProviderName="Partner")
     details = {**provider["IdentityProvider"]["ProviderDetails"], "client_secret": "not-the-secret"}
-    client.update_identity_provider(UserPoolId=site.pool_id, ProviderName="Partner", ProviderDetails=details)
+    client.update_identity_provider(
+        UserPoolId=site.pool_id, ProviderName="Partner", ProviderDetails=details
+    )
     done = federated_sign_in(agent, site, "pat", state="s2")
     assert parse_qs(urlsplit(done.headers["location"]).query) == {
         "error": ["invalid_request"],
@@ -158,7 +178,9 @@ def test_idp_refusing_the_code_is_reported_to_the_app(
     }
 
 
-def test_unreachable_idp_and_unknown_state(client: Any, site: Site, agent: Agent, linked_app: DomainApp) -> None:
+def test_unreachable_idp_and_unknown_state(
+    client: Any, site: Site, agent: Agent, linked_app: DomainApp
+) -> None:
     client.create_identity_provider(
         UserPoolId=site.pool_id, ProviderName="Nowhere", ProviderType="OIDC",
         ProviderDetails={"client_id": "x", "authorize_scopes": "openid", "attributes_request_method": "GET",
@@ -174,11 +196,15 @@ def test_unreachable_idp_and_unknown_state(client: Any, site: Site, agent: Agent
         raise httpx.ConnectError("no route", request=request)
 
     linked_app.upstream = httpx.MockTransport(refuse)
-    answer = agent.get("/oauth2/authorize", params=authorize_query(site.web, identity_provider="Nowhere"))
+    answer = agent.get(
+        "/oauth2/authorize", params=authorize_query(site.web, identity_provider="Nowhere")
+    )
     assert parse_qs(urlsplit(answer.headers["location"]).query)["error_description"] == [
         "Nowhere Error - 0 error getting the OpenID configuration"
     ]
-    assert agent.get("/oauth2/idpresponse", params={"state": "forged", "code": "x"}).status_code == 400
+    assert (
+        agent.get("/oauth2/idpresponse", params={"state": "forged", "code": "x"}).status_code == 400
+    )
 
 
 def test_saml_is_not_supported(client: Any, site: Site, agent: Agent) -> None:
@@ -191,6 +217,8 @@ def test_saml_is_not_supported(client: Any, site: Site, agent: Agent) -> None:
         AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"],
         CallbackURLs=[CALLBACK], SupportedIdentityProviders=["Corp"],
     )  # fmt: skip
-    answer = agent.get("/oauth2/authorize", params=authorize_query(site.web, identity_provider="Corp"))
+    answer = agent.get(
+        "/oauth2/authorize", params=authorize_query(site.web, identity_provider="Corp")
+    )
     assert answer.status_code == 400
     assert "SAML identity providers are not supported by cognito-mock." in answer.text

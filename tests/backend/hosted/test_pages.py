@@ -50,41 +50,63 @@ def test_sign_up_confirm_and_sign_in_with_totp_mfa(
     mock: CognitoMock, client: Any, clock: ManualClock, site: Site, browser: Agent
 ) -> None:
     client.set_user_pool_mfa_config(
-        UserPoolId=site.pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON"
+        UserPoolId=site.pool_id,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration="ON",
     )
     page = login_page(browser, site.web)
-    signup = browser.get(re.search(r'id="signupLink" href="([^"]+)"', page.text).group(1).replace("&amp;", "&"))
+    signup = browser.get(
+        re.search(r'id="signupLink" href="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+    )
     assert signup.status_code == 200 and 'name="email"' in signup.text
-    sent = browser.submit(signup, "signUpForm", username="bob", email="bob@example.com", password=PASSWORD)
+    sent = browser.submit(
+        signup, "signUpForm", username="bob", email="bob@example.com", password=PASSWORD
+    )
     assert sent.status_code == 302 and sent.headers["location"].startswith("/confirm?")
     confirm = browser.follow(sent)
     message = mock.outbox.last("bob@example.com")
     assert message is not None and message.code
-    wrong = browser.submit(confirm, "confirmForm", code="000000" if message.code != "000000" else "111111")
-    assert wrong.status_code == 400 and banner(wrong) == "Invalid verification code provided, please try again."
+    wrong = browser.submit(
+        confirm, "confirmForm", code="000000" if message.code != "000000" else "111111"
+    )
+    assert (
+        wrong.status_code == 400
+        and banner(wrong) == "Invalid verification code provided, please try again."
+    )
     confirmed = browser.submit(wrong, "confirmForm", code=message.code)
     assert confirmed.status_code == 200 and "Your account is confirmed" in confirmed.text
-    assert client.admin_get_user(UserPoolId=site.pool_id, Username="bob")["UserStatus"] == "CONFIRMED"
+    assert (
+        client.admin_get_user(UserPoolId=site.pool_id, Username="bob")["UserStatus"] == "CONFIRMED"
+    )
     # First sign-in of an MFA-required pool: set up an authenticator app.
     setup = browser.submit(confirmed, "cognitoSignInForm", username="bob", password=PASSWORD)
     assert setup.status_code == 200 and "mfaSetupForm" in setup.text
     secret = re.search(r'id="totpSecret">([A-Z2-7]+)<', setup.text).group(1)
     totp = pyotp.TOTP(secret)
-    again = browser.submit(setup, "mfaSetupForm", code="000000" if totp.at(clock.now()) != "000000" else "111111")
-    assert again.status_code == 400 and banner(again) == "Code mismatch and fail enable Software Token MFA"
+    again = browser.submit(
+        setup, "mfaSetupForm", code="000000" if totp.at(clock.now()) != "000000" else "111111"
+    )
+    assert (
+        again.status_code == 400
+        and banner(again) == "Code mismatch and fail enable Software Token MFA"
+    )
     done = browser.submit(again, "mfaSetupForm", code=totp.at(clock.now()), deviceName="phone")
     code_of(done)
     assert client.admin_get_user(UserPoolId=site.pool_id, Username="bob")["UserMFASettingList"] == [
         "SOFTWARE_TOKEN_MFA"
     ]
     # Sign out; the next sign-in asks for the app's code.
-    out = browser.get("/logout", params={"client_id": site.web["ClientId"], "logout_uri": SIGNED_OUT})
+    out = browser.get(
+        "/logout", params={"client_id": site.web["ClientId"], "logout_uri": SIGNED_OUT}
+    )
     assert out.headers["location"] == SIGNED_OUT
     clock.advance(30)
     page = login_page(browser, site.web)
     challenge = browser.submit(page, "cognitoSignInForm", username="bob", password=PASSWORD)
     assert "mfaForm" in challenge.text
-    wrong = browser.submit(challenge, "mfaForm", code="999999" if totp.at(clock.now()) != "999999" else "888888")
+    wrong = browser.submit(
+        challenge, "mfaForm", code="999999" if totp.at(clock.now()) != "999999" else "888888"
+    )
     assert banner(wrong) == "Invalid code or auth state for the user."
     code = code_of(browser.submit(wrong, "mfaForm", code=totp.at(clock.now())))
     assert len(code) == 36
@@ -96,21 +118,33 @@ def test_first_sign_in_sets_a_new_password(client: Any, site: Site, browser: Age
         MessageAction="SUPPRESS", UserAttributes=[{"Name": "email", "Value": "c@example.com"}],
     )  # fmt: skip
     page = login_page(browser, site.web)
-    challenge = browser.submit(page, "cognitoSignInForm", username="carol", password="Temp-Passw0rd!")
+    challenge = browser.submit(
+        page, "cognitoSignInForm", username="carol", password="Temp-Passw0rd!"
+    )
     assert "newPasswordForm" in challenge.text
     weak = browser.submit(challenge, "newPasswordForm", password="short")
-    assert weak.status_code == 400 and banner(weak) == "Password did not conform with policy: Password not long enough"
+    assert (
+        weak.status_code == 400
+        and banner(weak) == "Password did not conform with policy: Password not long enough"
+    )
     code_of(browser.submit(weak, "newPasswordForm", password=NEW_PASSWORD))
-    assert client.admin_get_user(UserPoolId=site.pool_id, Username="carol")["UserStatus"] == "CONFIRMED"
+    assert (
+        client.admin_get_user(UserPoolId=site.pool_id, Username="carol")["UserStatus"]
+        == "CONFIRMED"
+    )
 
 
 def test_forgot_password(mock: CognitoMock, site: Site, alice: str, browser: Agent) -> None:
     page = login_page(browser, site.web)
-    forgot = browser.get(re.search(r'href="(forgotPassword[^"]+)"', page.text).group(1).replace("&amp;", "&"))
+    forgot = browser.get(
+        re.search(r'href="(forgotPassword[^"]+)"', page.text).group(1).replace("&amp;", "&")
+    )
     reset = browser.submit(forgot, "forgotPasswordForm", username="alice")
     assert reset.status_code == 200 and "a***@e***" in reset.text
     code = mock.outbox.last("alice@example.com").code
-    mismatch = browser.submit(reset, "confirmForgotPasswordForm", code=code, password=NEW_PASSWORD, confirm="other")
+    mismatch = browser.submit(
+        reset, "confirmForgotPasswordForm", code=code, password=NEW_PASSWORD, confirm="other"
+    )
     assert banner(mismatch) == "The passwords do not match."
     signed = browser.submit(mismatch, "confirmForgotPasswordForm", code=code, password=NEW_PASSWORD,
                             confirm=NEW_PASSWORD)  # fmt: skip
@@ -118,7 +152,9 @@ def test_forgot_password(mock: CognitoMock, site: Site, alice: str, browser: Age
     code_of(browser.submit(signed, "cognitoSignInForm", username="alice", password=NEW_PASSWORD))
 
 
-def test_wrong_password_unknown_user_and_unconfirmed(client: Any, site: Site, alice: str, browser: Agent) -> None:
+def test_wrong_password_unknown_user_and_unconfirmed(
+    client: Any, site: Site, alice: str, browser: Agent
+) -> None:
     page = login_page(browser, site.web)
     wrong = browser.submit(page, "cognitoSignInForm", username="alice", password="wrong")
     assert wrong.status_code == 400 and banner(wrong) == "Incorrect username or password."
@@ -133,8 +169,8 @@ def test_wrong_password_unknown_user_and_unconfirmed(client: Any, site: Site, al
 def test_csrf_token_must_match_the_cookie(site: Site, alice: str, browser: Agent) -> None:
     page = login_page(browser, site.web)
     form = forms(page.text)["cognitoSignInForm"]
-    refused = browser.post("/" + form["action"], data={**form["fields"], "_csrf": "forged",
-                                                       "username": "alice", "password": PASSWORD})  # fmt: skip
+    forged = {**form["fields"], "_csrf": "forged", "username": "alice", "password": PASSWORD}
+    refused = browser.post("/" + form["action"], data=forged)
     assert refused.status_code == 403 and "An error was encountered" in refused.text
     code_of(browser.submit(page, "cognitoSignInForm", username="alice", password=PASSWORD))
 
@@ -152,17 +188,26 @@ def test_sso_across_clients_and_logout(site: Site, alice: str, browser: Agent) -
     forced = browser.get("/oauth2/authorize", params=authorize_query(site.spa, prompt="login"))
     assert forced.headers["location"].startswith("/login?")
     # A logout_uri that is not registered changes nothing.
-    bad = browser.get("/logout", params={"client_id": site.spa["ClientId"], "logout_uri": "http://localhost:9/x"})
+    bad = browser.get(
+        "/logout", params={"client_id": site.spa["ClientId"], "logout_uri": "http://localhost:9/x"}
+    )
     assert bad.headers["location"] == f"/login?client_id={site.spa['ClientId']}"
     assert browser.follow(bad).status_code == 302  # /login refuses a request without redirect_uri
     code_of(browser.get("/oauth2/authorize", params=authorize_query(site.spa)))
-    out = browser.get("/logout", params={"client_id": site.web["ClientId"], "logout_uri": SIGNED_OUT})
+    out = browser.get(
+        "/logout", params={"client_id": site.web["ClientId"], "logout_uri": SIGNED_OUT}
+    )
     assert out.status_code == 302 and out.headers["location"] == SIGNED_OUT
     assert 'cognito=""' in out.headers["set-cookie"] or "cognito=;" in out.headers["set-cookie"]
     after = browser.get("/oauth2/authorize", params=authorize_query(site.spa))
     assert after.headers["location"].startswith("/login?")
-    none = browser.get("/oauth2/authorize", params=authorize_query(site.spa, prompt="none", state="q"))
-    assert parse_qs(urlsplit(none.headers["location"]).query) == {"error": ["login_required"], "state": ["q"]}
+    none = browser.get(
+        "/oauth2/authorize", params=authorize_query(site.spa, prompt="none", state="q")
+    )
+    assert parse_qs(urlsplit(none.headers["location"]).query) == {
+        "error": ["login_required"],
+        "state": ["q"],
+    }
 
 
 def test_session_lasts_an_hour(clock: ManualClock, site: Site, alice: str, browser: Agent) -> None:
@@ -171,10 +216,16 @@ def test_session_lasts_an_hour(clock: ManualClock, site: Site, alice: str, brows
     clock.advance(3599)
     code_of(browser.get("/oauth2/authorize", params=authorize_query(site.spa)))
     clock.advance(1)
-    assert browser.get("/oauth2/authorize", params=authorize_query(site.spa)).headers["location"].startswith("/login?")
+    assert (
+        browser.get("/oauth2/authorize", params=authorize_query(site.spa))
+        .headers["location"]
+        .startswith("/login?")
+    )
 
 
-def test_trigger_failure_goes_to_the_app(mock: CognitoMock, client: Any, site: Site, alice: str, browser: Agent) -> None:
+def test_trigger_failure_goes_to_the_app(
+    mock: CognitoMock, client: Any, site: Site, alice: str, browser: Agent
+) -> None:
     client.update_user_pool(
         UserPoolId=site.pool_id, AutoVerifiedAttributes=["email"],
         LambdaConfig={"PreAuthentication": "arn:aws:lambda:us-east-1:123456789012:function:pre"},
@@ -199,7 +250,10 @@ def test_pages_apply_the_ui_customization(client: Any, site: Site, browser: Agen
     client.set_ui_customization(UserPoolId=site.pool_id, CSS=css, ImageFile=PNG)
     page = login_page(browser, site.web)
     assert css in page.text
-    assert 'class="logo-customizable" src="data:image/png;base64,' + base64.b64encode(PNG).decode() in page.text
+    assert (
+        'class="logo-customizable" src="data:image/png;base64,' + base64.b64encode(PNG).decode()
+        in page.text
+    )
     assert "<script" not in page.text  # the pages need no JavaScript
 
 
@@ -226,7 +280,13 @@ def test_journaled_and_replayed(tmp_path: Path, site: Site) -> None:
         SupportedIdentityProviders=["COGNITO"],
     )["UserPoolClient"]  # fmt: skip
     mock.call("AdminCreateUser", UserPoolId=pool_id, Username="eve", MessageAction="SUPPRESS")
-    mock.call("AdminSetUserPassword", UserPoolId=pool_id, Username="eve", Password=PASSWORD, Permanent=True)
+    mock.call(
+        "AdminSetUserPassword",
+        UserPoolId=pool_id,
+        Username="eve",
+        Password=PASSWORD,
+        Permanent=True,
+    )
     live.checkpoint()  # the setup above was made directly, not through the journal
     browser = Agent(DomainApp(live), "journaled.localhost")
     try:
@@ -246,4 +306,7 @@ def test_journaled_and_replayed(tmp_path: Path, site: Site) -> None:
 @pytest.mark.parametrize("path", ["/signup", "/forgotPassword", "/confirm"])
 def test_pages_check_the_authorize_parameters(site: Site, browser: Agent, path: str) -> None:
     answer = browser.get(path, params={"client_id": site.web["ClientId"]})
-    assert answer.headers["location"] == f"/error?error=redirect_mismatch&client_id={site.web['ClientId']}"
+    assert (
+        answer.headers["location"]
+        == f"/error?error=redirect_mismatch&client_id={site.web['ClientId']}"
+    )
