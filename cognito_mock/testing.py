@@ -1,6 +1,6 @@
 """Test aids: `CognitoStateMachine`, a Hypothesis `RuleBasedStateMachine` base with pools,
-clients and users; and `authorization_code` / `code_flow_tokens`, which run managed login's code
-flow for a user (no browser, no sockets) for unit tests of an app's callback.
+clients and users; and `sign_in_at` / `authorization_code` / `code_flow_tokens`, which play a
+user on managed login (no browser, no sockets) for unit tests of an app's callback.
 
 Downstream suites subclass the state machine, add rules that take `CognitoStateMachine.pools` /
 `.clients` / `.users` and call their own code, and override the `on_*` hooks.
@@ -12,7 +12,7 @@ import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
@@ -24,6 +24,7 @@ from cognito_mock.clock import ManualClock
 from cognito_mock.errors import CognitoMockError
 from cognito_mock.mock import CognitoMock
 from cognito_mock.strategies.domain import emails, passwords, usernames
+from cognito_mock.web import domain_from_host
 
 __all__ = [
     "ClientRef",
@@ -34,6 +35,7 @@ __all__ = [
     "UserRef",
     "authorization_code",
     "code_flow_tokens",
+    "sign_in_at",
 ]
 
 
@@ -201,6 +203,32 @@ def _step(mock: CognitoMock, request: PageRequest) -> PageResponse:
     return answer
 
 
+def sign_in_at(mock: CognitoMock, authorize_url: str, username: str, password: str) -> str:
+    """Play the user on managed login: open `authorize_url` (an `/oauth2/authorize` URL your
+    app's OAuth client made, with its own state, nonce and PKCE challenge) and fill in the
+    sign-in form. Returns the URL the browser is sent back to (the app's callback with `code` or
+    `error`). No browser, no sockets. Raises CodeFlowError when the flow stops on a page (wrong
+    password, MFA, ...)."""
+    parts = urlsplit(authorize_url)
+    domain = domain_from_host(parts.netloc)
+    base = f"{parts.scheme}://{parts.netloc}"
+    query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    cookies: dict[str, str] = {}
+    answer = _step(mock, PageRequest(domain, base, "GET", parts.path, query, cookies=cookies))
+    if answer.location and answer.location.startswith("/login?"):
+        login_query = {k: v[0] for k, v in parse_qs(urlsplit(answer.location).query).items()}
+        _step(mock, PageRequest(domain, base, "GET", "/login", login_query, cookies=cookies))
+        form = {"_csrf": cookies.get("XSRF-TOKEN", ""), "username": username, "password": password}
+        answer = _step(
+            mock, PageRequest(domain, base, "POST", "/login", login_query, form, cookies)
+        )
+    location = answer.location or ""
+    if answer.status != 302 or location.startswith("/"):
+        shown = answer.context.get("error") or answer.context.get("code") or answer.page
+        raise CodeFlowError(f"managed login stopped at {location or answer.page!r}: {shown}")
+    return location
+
+
 def authorization_code(
     mock: CognitoMock,
     client_id: str,
@@ -215,8 +243,8 @@ def authorization_code(
     region: str | None = None,
 ) -> CodeFlow:
     """Sign `username` in on the client's managed login (its pool needs a domain) as a browser
-    would: `/oauth2/authorize`, the sign-in form, the redirect to the callback. Raises
-    CodeFlowError when the flow stops on a page (wrong password, MFA, ...)."""
+    would: `/oauth2/authorize`, the sign-in form, the redirect to the callback (`sign_in_at`),
+    with a PKCE verifier of its own. Raises CodeFlowError when the flow stops on a page."""
     pool, client = client_by_id(mock.backend(region), client_id)
     domain = pool.domain or pool.custom_domain
     if domain is None:
@@ -230,23 +258,12 @@ def authorization_code(
              "code_challenge": pkce_s256(verifier) if verifier else None,
              "code_challenge_method": "S256" if verifier else None}  # fmt: skip
     query.update({k: v for k, v in extra.items() if v is not None})
-    base = f"https://{domain}"
-    cookies: dict[str, str] = {}
-    answer = _step(
-        mock, PageRequest(domain, base, "GET", "/oauth2/authorize", query, cookies=cookies)
+    location = sign_in_at(
+        mock, f"https://{domain}/oauth2/authorize?{urlencode(query)}", username, password
     )
-    if answer.location and answer.location.startswith("/login"):
-        login_query = {k: v[0] for k, v in parse_qs(urlsplit(answer.location).query).items()}
-        _step(mock, PageRequest(domain, base, "GET", "/login", login_query, cookies=cookies))
-        form = {"_csrf": cookies.get("XSRF-TOKEN", ""), "username": username, "password": password}
-        answer = _step(
-            mock, PageRequest(domain, base, "POST", "/login", login_query, form, cookies)
-        )
-    location = answer.location or ""
     found = re.search(r"[?&]code=([^&#]+)", location)
     if not location.startswith(callback) or found is None:
-        shown = answer.context.get("error") or answer.context.get("code") or answer.page
-        raise CodeFlowError(f"the code flow stopped at {location or answer.page!r}: {shown}")
+        raise CodeFlowError(f"managed login sent the browser to {location!r}")
     returned = parse_qs(urlsplit(location).query).get("state")
     return CodeFlow(found.group(1), callback, returned[0] if returned else None, verifier, location)
 
