@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from cognito_mock.backend import handlers as _handlers  # noqa: F401  (registers every handler)
+from cognito_mock.backend.kernel import guards
 from cognito_mock.backend.kernel.registry import handler
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import OperationNotImplementedError, ServiceError, UnknownOperationError
@@ -50,16 +51,21 @@ def invoke(
     fault: FaultHook | None = None,
 ) -> dict[str, Any]:
     """Run one operation on wire-form `request`; return the wire-form result."""
+    if operation not in index()["operations"]:
+        raise UnknownOperationError(operation)
     run = handler(operation)
-    if run is None:
-        if operation not in index()["operations"]:
-            raise UnknownOperationError(operation)
-        raise OperationNotImplementedError(operation)
     check_in, check_out = _checks(operation)
     with backend.lock:
+        # The contract comes first, for every operation: a bad request is refused with the
+        # service's InvalidParameterException even where no handler answers it.
         if validate and not check_in(request):
             validate_request(operation, request)
+        if run is None:
+            raise OperationNotImplementedError(operation)
         try:
+            # Pool-wide rules outside any one handler (replica roles, paused writes) and the
+            # history point-in-time recovery reads; nothing for pools that use neither.
+            guards.before(backend, operation, request)
             if fault is not None:
                 fault(operation, request)
             result = run(backend, request)

@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from functools import cache, wraps
+from functools import cache, partial, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -87,9 +87,13 @@ class CognitoMock:
                         ids=self.ids,
                         lock=self._lock,
                         services=self.services,
+                        regions=partial(self._region_backend, key[0]),
                     ),
                 )
         return found
+
+    def _region_backend(self, account_id: str, region: str) -> Backend:
+        return self.backend(region, account_id)
 
     def reset(self, *, seed: int | str | None = None, clock: Clock | None = None) -> None:
         """Forget every pool, user, message and fault, as a fresh mock would, but keep serving:

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "AMENDED_FLOWS",
+    "AMENDED_FLOW_LIST",
+    "CLIENT_TOKEN_FLOW",
     "OperationSpec",
     "index",
     "operation",
@@ -47,9 +50,28 @@ def index() -> dict[str, Any]:
     return data
 
 
+# Shapes the model lacks, each the target of an override that `validation/compiled.py` declares
+# where the service accepts more than its own model says. They join `$defs` under names the model
+# never uses (a `+` in the name); `shapes/` itself stays exactly what the codegen writes.
+CLIENT_TOKEN_FLOW = "ALLOW_CLIENT_TOKEN_AUTH"
+AMENDED_FLOWS = "ExplicitAuthFlowsType+ClientToken"
+AMENDED_FLOW_LIST = "ExplicitAuthFlowsListType+ClientToken"
+
+
+def _amended(defs: dict[str, Any]) -> dict[str, Any]:
+    """GetClientToken's documentation requires the client flow ALLOW_CLIENT_TOKEN_AUTH, which the
+    1.44.8 model's ExplicitAuthFlowsType enum lacks."""
+    flows = dict(defs["ExplicitAuthFlowsType"])
+    flows["enum"] = [*flows["enum"], CLIENT_TOKEN_FLOW]
+    flow_list = {**defs["ExplicitAuthFlowsListType"], "items": {"$ref": f"#/$defs/{AMENDED_FLOWS}"}}
+    return {AMENDED_FLOWS: flows, AMENDED_FLOW_LIST: flow_list}
+
+
 @cache
 def schema_document() -> dict[str, Any]:
+    """The generated JSON Schema document, with the amended shapes added to `$defs`."""
     data: dict[str, Any] = json.loads((shapes_dir() / index()["schema_file"]).read_text("ascii"))
+    data["$defs"].update(_amended(data["$defs"]))
     return data
 
 

@@ -1,6 +1,7 @@
 """Test aids: `CognitoStateMachine`, a Hypothesis `RuleBasedStateMachine` base with pools,
-clients and users; and `sign_in_at` / `authorization_code` / `code_flow_tokens`, which play a
-user on managed login (no browser, no sockets) for unit tests of an app's callback.
+clients and users; `Passkey`, a software WebAuthn authenticator for passkey registration and
+sign-in; and `sign_in_at` / `authorization_code` / `code_flow_tokens`, which play a user on
+managed login (no browser, no sockets) for unit tests of an app's callback.
 
 Downstream suites subclass the state machine, add rules that take `CognitoStateMachine.pools` /
 `.clients` / `.users` and call their own code, and override the `on_*` hooks.
@@ -23,6 +24,7 @@ from cognito_mock.backend.tokens.authorization_codes import pkce_s256
 from cognito_mock.clock import ManualClock
 from cognito_mock.errors import CognitoMockError
 from cognito_mock.mock import CognitoMock
+from cognito_mock.passkey import Passkey, PasskeyError  # a software passkey for WEB_AUTHN tests
 from cognito_mock.strategies.domain import emails, passwords, usernames
 from cognito_mock.web import domain_from_host
 
@@ -31,6 +33,8 @@ __all__ = [
     "CodeFlow",
     "CodeFlowError",
     "CognitoStateMachine",
+    "Passkey",
+    "PasskeyError",
     "PoolRef",
     "UserRef",
     "authorization_code",

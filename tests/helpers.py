@@ -7,6 +7,8 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import importlib
+import os
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -26,6 +28,7 @@ __all__ = [
     "add_client",
     "fails",
     "forms",
+    "needs",
     "record",
     "secret_hash",
     "secret_of",
@@ -81,6 +84,14 @@ def record(mock: CognitoMock, pool_id: str, name: str) -> User:
 
 def status(client: Any, pool_id: str, name: str) -> str:
     return str(client.admin_get_user(UserPoolId=pool_id, Username=name)["UserStatus"])
+
+
+def needs(module: str, why: str = "") -> Any:
+    """Import an optional component a test needs. Missing: the test fails under CI (`CI=true`,
+    where .ci/run installs everything) and is skipped with the reason locally."""
+    if os.environ.get("CI"):
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=why or f"needs {module}")
 
 
 # ----------------------------------------------------------------------------- managed login

@@ -17,6 +17,7 @@ import pytest
 from cognito_mock import CognitoMock
 from cognito_mock.errors import SeedError
 from cognito_mock.seed import apply_seed, load_seed
+from tests.helpers import needs
 
 FIXED_POOL = "us-east-1_Fixed0001"
 FIXED_CLIENT = "fixedclient0000000000000001"
@@ -230,7 +231,7 @@ def test_bad_seed_files_give_clear_errors(tmp_path: Path, content: str, message:
 
 
 def test_yaml_seed_when_pyyaml_is_installed(tmp_path: Path) -> None:
-    pytest.importorskip("yaml")
+    needs("yaml", "YAML seed files need PyYAML")
     path = tmp_path / "seed.yaml"
     path.write_text("pools:\n  - id: us-east-1_Yaml1\n    name: y\n")
     apply_seed(mock := CognitoMock(), load_seed(path))

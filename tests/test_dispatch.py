@@ -78,6 +78,9 @@ def test_unimplemented_and_unknown_operations_say_so(mock: CognitoMock, swap_han
     try:
         with pytest.raises(OperationNotImplementedError, match="does not implement AdminGetUser"):
             mock.call("AdminGetUser", UserPoolId="us-east-1_a", Username="b")
+        # The contract comes first: a bad request is refused as the service would, handler or not.
+        with pytest.raises(InvalidParameterException, match="at 'userPoolId' failed to satisfy"):
+            mock.call("AdminGetUser", UserPoolId="not a pool", Username="b")
     finally:
         from cognito_mock.backend.directory.admin import admin_get_user
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from cognito_mock.shapes import schema_document
+from cognito_mock.shapes import AMENDED_FLOW_LIST, schema_document
 
 __all__ = ["REQUEST_OVERRIDES", "RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
 
@@ -31,6 +31,9 @@ RESPONSE_OVERRIDES = {
     ("UpdateUserPoolDomainResponse", "CloudFrontDomain"): "StringType",
     ("DomainDescriptionType", "Domain"): "StringType",
     ("UserPoolType", "CustomDomain"): "StringType",
+    # GetClientToken needs a client whose only flow is ALLOW_CLIENT_TOKEN_AUTH, a value the model's
+    # ExplicitAuthFlowsType enum lacks (see REQUEST_OVERRIDES): clients show it where they have it.
+    ("UserPoolClientType", "ExplicitAuthFlows"): AMENDED_FLOW_LIST,
 }
 # Request members the service checks itself instead of by the model. The domain operations take
 # custom domains (FQDNs) that DomainType's pattern refuses; `backend/pool_config/domains.py`
@@ -40,6 +43,11 @@ REQUEST_OVERRIDES = {
     ("DescribeUserPoolDomainRequest", "Domain"): "StringType",
     ("UpdateUserPoolDomainRequest", "Domain"): "StringType",
     ("DeleteUserPoolDomainRequest", "Domain"): "StringType",
+    # GetClientToken's documentation requires ALLOW_CLIENT_TOKEN_AUTH as a client's only flow; the
+    # 1.44.8 model's ExplicitAuthFlowsType lacks it. These accept the model's values and it
+    # (`shapes.AMENDED_FLOW_LIST`); `pool_config/clients.py` applies the service's rules for it.
+    ("CreateUserPoolClientRequest", "ExplicitAuthFlows"): AMENDED_FLOW_LIST,
+    ("UpdateUserPoolClientRequest", "ExplicitAuthFlows"): AMENDED_FLOW_LIST,
 }
 
 

@@ -17,6 +17,7 @@ from cognito_mock.backend.auth.first_factor import (
     require_params,
     srp_challenge,
 )
+from cognito_mock.backend.auth.passwordless import PASSWORDLESS, start_passwordless
 from cognito_mock.backend.auth.pipeline import Answer, challenge, challenge_handler, finish_sign_in
 from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.directory.attribute_updates import check_identifiers
@@ -163,7 +164,8 @@ def _new_password(answer: Answer) -> dict[str, Any]:
 
 @challenge("SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP")
 def _select(answer: Answer) -> dict[str, Any]:
-    """Choice-based sign-in: ANSWER picks PASSWORD or PASSWORD_SRP (or ChallengeName does)."""
+    """Choice-based sign-in: ANSWER picks a first factor (ChallengeName PASSWORD or PASSWORD_SRP
+    does too); passwordless ones continue in auth/passwordless.py."""
     backend, pool, client = answer.backend, answer.pool, answer.client
     session = take_session(backend, pool, client, answer.session, {"SELECT_CHALLENGE"})
     responses = answer.responses
@@ -176,9 +178,12 @@ def _select(answer: Answer) -> dict[str, Any]:
     if user is not None and find_user(pool, responses["USERNAME"]) is not user:
         raise NotAuthorizedException(SESSION_INVALID)
     check_hash(client, responses, user.username if user else given, admin=answer.admin)
-    if choice not in available_challenges(pool):
+    if choice not in available_challenges(backend, pool, user):
         raise InvalidParameterException(f"The challenge {choice} is not available for this user.")
-    if choice == "PASSWORD":
+    if choice in PASSWORDLESS:  # a code is sent, or the passkey options come back
+        operation = "AdminRespondToAuthChallenge" if answer.admin else "RespondToAuthChallenge"
+        result = start_passwordless(backend, pool, client, user, given, choice, operation=operation)
+    elif choice == "PASSWORD":
         require_params(responses, "PASSWORD")
         result = password_sign_in(backend, pool, client, user, responses["PASSWORD"], responses)
     else:

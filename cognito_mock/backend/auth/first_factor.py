@@ -11,6 +11,7 @@ from typing import Any
 from cognito_mock.backend.auth.pipeline import finish_sign_in
 from cognito_mock.backend.crypto import srp
 from cognito_mock.backend.directory.users import find_user
+from cognito_mock.backend.factors.webauthn import relying_party_id
 from cognito_mock.backend.hooks.events import pre_authentication
 from cognito_mock.backend.kernel.challenge_sessions import open_session, start_srp
 from cognito_mock.backend.kernel.records import AppClient, SrpVerifier, User, UserPool
@@ -160,11 +161,40 @@ def simulated_srp(pool: UserPool, username: str) -> tuple[str, str, int]:
 # ----------------------------------------------------------------------------- sign-in starts
 
 
-def available_challenges(pool: UserPool) -> list[str]:
-    """USER_AUTH's first factors this mock can run: the pool's PASSWORD factor, both ways."""
+def available_challenges(backend: Backend, pool: UserPool, user: User | None = None) -> list[str]:
+    """USER_AUTH's first factors for `user`: those the pool's SignInPolicy allows that the user
+    can present (a password; a verified email or phone for codes; a passkey for the pool's relying
+    party). For an unknown user on a client that hides existence, all the pool allows."""
     policy = pool.settings.get("Policies", {}).get("SignInPolicy", {})
-    factors = policy.get("AllowedFirstAuthFactors") or ["PASSWORD"]
-    return ["PASSWORD", "PASSWORD_SRP"] if "PASSWORD" in factors else []
+    allowed = policy.get("AllowedFirstAuthFactors") or ["PASSWORD"]
+    offered = []
+    for factor in _FIRST_FACTORS:
+        if factor not in allowed or (
+            user is not None and not _can_present(backend, pool, user, factor)
+        ):
+            continue
+        offered += ["PASSWORD", "PASSWORD_SRP"] if factor == "PASSWORD" else [factor]
+    return offered
+
+
+# AuthFactorType order; PASSWORD is offered both ways (PASSWORD and PASSWORD_SRP).
+_FIRST_FACTORS = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+_CODE_TARGETS = {"EMAIL_OTP": "email", "SMS_OTP": "phone_number"}
+
+
+def _can_present(backend: Backend, pool: UserPool, user: User, factor: str) -> bool:
+    if factor == "PASSWORD":
+        return user.password is not None
+    if factor in _CODE_TARGETS:
+        attribute = _CODE_TARGETS[factor]
+        return (
+            bool(user.attributes.get(attribute))
+            and user.attributes.get(f"{attribute}_verified") == "true"
+        )
+    rp_id = relying_party_id(backend, pool)
+    return user._passkeys is not None and any(
+        c["RelyingPartyId"] == rp_id for c in user.passkeys.credentials
+    )
 
 
 def password_sign_in(

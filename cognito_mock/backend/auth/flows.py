@@ -14,6 +14,7 @@ from cognito_mock.backend.auth.first_factor import (
     require_params,
     srp_challenge,
 )
+from cognito_mock.backend.auth.passwordless import PASSWORDLESS, start_passwordless
 from cognito_mock.backend.directory.migration import migrate_user
 from cognito_mock.backend.factors.devices import check_refresh_device
 from cognito_mock.backend.hooks.triggers import with_caller
@@ -84,8 +85,13 @@ def _user_auth(
     user = lookup_user(pool, client, username)
     if user is not None:
         check_state(client, user, password_ok=False)
-    available = available_challenges(pool)
+    available = available_challenges(backend, pool, user)
     preferred = params.get("PREFERRED_CHALLENGE")
+    if preferred in PASSWORDLESS and preferred in available:
+        operation = "AdminInitiateAuth" if admin else "InitiateAuth"
+        return start_passwordless(
+            backend, pool, client, user, username, str(preferred), operation=operation
+        )
     if preferred == "PASSWORD" and preferred in available:
         require_params(params, "PASSWORD")
         return password_sign_in(backend, pool, client, user, params["PASSWORD"], params)

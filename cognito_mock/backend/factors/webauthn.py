@@ -40,6 +40,7 @@ __all__ = [
     "ALGORITHMS",
     "CHALLENGE_SECONDS",
     "MAX_CREDENTIALS",
+    "domain_hosts",
     "relying_party_id",
     "user_credentials",
 ]
@@ -106,7 +107,7 @@ def user_credentials(user: User) -> list[dict[str, Any]]:
     return user.passkeys.credentials
 
 
-def _domain_hosts(pool: UserPool, backend: Backend) -> list[str]:
+def domain_hosts(pool: UserPool, backend: Backend) -> list[str]:
     """The hosts of the pool's managed-login domains: custom domain first, then the prefix one."""
     hosts = []
     if pool.custom_domain:
@@ -121,7 +122,7 @@ def relying_party_id(backend: Backend, pool: UserPool) -> str | None:
     configured = webauthn_config(pool).get("RelyingPartyId")
     if configured:
         return str(configured)
-    hosts = _domain_hosts(pool, backend)
+    hosts = domain_hosts(pool, backend)
     return hosts[0] if hosts else None
 
 
@@ -257,7 +258,7 @@ def _origin_allowed(backend: Backend, pool: UserPool, rp_id: str, origin: str) -
     managed-login domains."""
     if verify_rp_id(rp_id, origin):
         return True
-    return any(origin == f"https://{host}" for host in _domain_hosts(pool, backend))
+    return any(origin == f"https://{host}" for host in domain_hosts(pool, backend))
 
 
 @operation("CompleteWebAuthnRegistration")

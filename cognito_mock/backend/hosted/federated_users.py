@@ -12,6 +12,7 @@ from cognito_mock.backend.hooks.events import pre_sign_up
 from cognito_mock.backend.kernel.records import Group, User, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.identity_providers import SOCIAL_TYPES
+from cognito_mock.backend.recovery.history import keeps_history, note_user
 
 __all__ = ["federated_user", "idp_user_id"]
 
@@ -89,6 +90,8 @@ def federated_user(
     now = backend.clock.now()
     user = pool.users.get(username)
     if user is not None:
+        if keeps_history(pool):  # point-in-time recovery can undo the mapped attributes' update
+            note_user(backend, pool, user)
         user.attributes.update(values)
         user.modified = now
         index_aliases(pool, user)

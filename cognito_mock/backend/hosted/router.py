@@ -25,9 +25,10 @@ from cognito_mock.backend.hosted.pages import (
     redirect,
 )
 from cognito_mock.backend.hosted.visit import ERROR_TEXT, FaultHook, Visit
+from cognito_mock.backend.kernel import guards
 from cognito_mock.backend.kernel.records import UserPool
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.errors import DOMAIN_ENDPOINTS, OAuthError
+from cognito_mock.errors import DOMAIN_ENDPOINTS, OAuthError, ServiceError
 
 __all__ = ["PAGE_PATHS", "answer", "unknown_domain"]
 
@@ -53,6 +54,39 @@ _FAULT_NAMES = {path.lower(): path for path in DOMAIN_ENDPOINTS}
 PAGE_PATHS = frozenset(path for _, path in _PAGES) | {
     "/oauth2/authorize", "/oauth2/idpresponse", "/logout", "/error",
 }  # fmt: skip
+
+
+# (method, lowercased path) -> the operation whose pool-wide guards (a secondary replica, a
+# recovery's write pause) and history recorder a page runs, as that operation's call would.
+_OPERATIONS = {
+    ("GET", "/oauth2/authorize"): "InitiateAuth",
+    ("GET", "/oauth2/idpresponse"): "InitiateAuth",
+    ("POST", "/login"): "InitiateAuth",
+    ("POST", "/signup"): "SignUp",
+    ("POST", "/confirm"): "ConfirmSignUp",
+    ("GET", "/resendcode"): "ResendConfirmationCode",
+    ("POST", "/forgotpassword"): "ForgotPassword",
+    ("POST", "/confirmforgotpassword"): "ConfirmForgotPassword",
+    ("POST", "/mfa"): "RespondToAuthChallenge",
+    ("POST", "/mfasetup"): "RespondToAuthChallenge",
+    ("POST", "/newpassword"): "RespondToAuthChallenge",
+}
+
+
+def _guard(visit: Visit, method: str, path: str) -> None:
+    """The guards and recorder of the operation a page stands for (kernel/guards.py)."""
+    operation = _OPERATIONS.get((method, path))
+    if operation is None:
+        return
+    form, query = visit.form, visit.query
+    request: dict[str, Any] = {"ClientId": query.get("client_id", "")}
+    username = form.get("username") or query.get("username")
+    if username:
+        request["Username"] = username
+    if operation == "RespondToAuthChallenge":
+        request["ChallengeName"] = form.get("challenge", "")
+        request["ChallengeResponses"] = {"USERNAME": username or ""}
+    guards.before(visit.backend, operation, request)
 
 
 def unknown_domain() -> PageResponse:
@@ -86,6 +120,12 @@ def _route(visit: Visit) -> PageResponse:
         method = "GET"
     if path == "/error" and method == "GET":
         return visit.error_page(400, visit.query.get("error"))
+    try:
+        _guard(visit, method, path)
+    except ServiceError as error:  # the pool refuses this operation here (replica, recovery)
+        refused = visit.error_page(400, error.code)
+        refused.context["message"] = error.message
+        return refused
     if path == "/oauth2/authorize" and method == "GET":
         return authorize(visit)
     if path == "/oauth2/idpresponse" and method in ("GET", "POST"):

@@ -25,7 +25,8 @@ class Message:
     operation: str  # the operation that sent it, e.g. "SignUp"
     pool_id: str
     username: str
-    purpose: str  # "confirm_sign_up", "forgot_password", "verify_attribute", "invitation", "mfa"
+    # "confirm_sign_up", "forgot_password", "verify_attribute", "invitation", "mfa", "sign_in"
+    purpose: str
     attribute: str | None = None
     sent_at: float = 0.0
 

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from cognito_mock.backend.kernel.challenge_sessions import AuthSession, PendingSrp
     from cognito_mock.backend.pool_config.branding import Branding
     from cognito_mock.backend.pool_config.cimd import CIMDPolicy
+    from cognito_mock.backend.pool_config.replicas import Replication
     from cognito_mock.backend.pool_config.terms import Terms
+    from cognito_mock.backend.recovery.history import PoolRecovery
     from cognito_mock.backend.tokens.authorization_codes import AuthorizationCode
     from cognito_mock.backend.tokens.store import TokenStore
 
@@ -313,6 +315,10 @@ class UserPool:
     authorization_codes: dict[str, AuthorizationCode] = field(default_factory=dict)
     # hosted/state.py: managed-login sessions (the domain's cookie) and federation round trips.
     hosted: HostedState | None = None
+    # pool_config/replicas.py: the primary Region and the secondary replicas (None: not replicated).
+    replication: Replication | None = None
+    # recovery/history.py: the change history and point-in-time recoveries (None: none kept yet).
+    recovery: PoolRecovery | None = None
 
     def schema_attribute(self, name: str) -> dict[str, Any] | None:
         for attribute in self.schema:

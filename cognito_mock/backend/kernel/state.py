@@ -7,6 +7,7 @@ Records are plain dataclasses in dicts; there is no I/O here. The lock is the mo
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,8 @@ class Services:
     kid_index: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     # tokens/store.py: set while served with issuer="server": tokens' `iss` is `<base>/<poolId>`.
     issuer_base: str | None = None
+    # kernel/guards.py: pool id -> the guards armed for it (replica roles, a paused recovery).
+    guarded: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +56,9 @@ class Backend:
     services: Services
     lock: threading.RLock = field(default_factory=threading.RLock)
     pools: dict[str, UserPool] = field(default_factory=dict)
+    # The façade's way to this account's backend in another region (pool replicas); None for a
+    # backend made outside a mock.
+    regions: Callable[[str], Backend] | None = field(default=None, repr=False, compare=False)
 
     @property
     def partition(self) -> str:
@@ -61,6 +67,14 @@ class Backend:
         if self.region.startswith("us-gov-"):
             return "aws-us-gov"
         return "aws"
+
+    def in_region(self, region: str) -> Backend:
+        """This account's backend in `region` (this one for its own region)."""
+        if region == self.region or self.regions is None:
+            if region != self.region:
+                raise LookupError(f"no way to reach region {region} from this backend")
+            return self
+        return self.regions(region)
 
     def pool(self, pool_id: str) -> UserPool:
         """The pool, or the service's ResourceNotFoundException."""

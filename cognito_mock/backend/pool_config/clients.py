@@ -27,6 +27,7 @@ from cognito_mock.errors import (
     ResourceNotFoundException,
     ScopeDoesNotExistException,
 )
+from cognito_mock.shapes import CLIENT_TOKEN_FLOW
 
 __all__ = ["client_view"]
 
@@ -105,17 +106,35 @@ def _check_validity(settings: dict[str, Any]) -> None:
             raise InvalidParameterException("Invalid range for token validity.")
 
 
-def _check_flows(pool: UserPool, flows: list[str]) -> None:
+# Token exchange (GetDerivedToken) is an Essentials and Plus feature.
+TOKEN_EXCHANGE_FLOWS = ("ALLOW_TOKEN_EXCHANGE_IMPERSONATION", "ALLOW_TOKEN_EXCHANGE_DELEGATION")
+CLIENT_TOKEN_ALONE = (
+    "ExplicitAuthFlows cannot combine ALLOW_CLIENT_TOKEN_AUTH with other authentication flows: "
+    "it must be the app client's only flow."
+)
+CLIENT_TOKEN_SECRET = (
+    "ALLOW_CLIENT_TOKEN_AUTH can only be enabled for an app client that has a client secret."
+)
+
+
+def _check_flows(pool: UserPool, flows: list[str], has_secret: bool) -> None:
+    if CLIENT_TOKEN_FLOW in flows:  # GetClientToken: machine clients only (see shapes.py)
+        if len(set(flows)) > 1:
+            raise InvalidParameterException(CLIENT_TOKEN_ALONE)
+        if not has_secret:
+            raise InvalidParameterException(CLIENT_TOKEN_SECRET)
     legacy = [f for f in flows if f in LEGACY_FLOWS]
     if legacy and len(legacy) != len(flows):
         raise InvalidParameterException(
             "ExplicitAuthFlows cannot combine the legacy values ADMIN_NO_SRP_AUTH, "
             "CUSTOM_AUTH_FLOW_ONLY and USER_PASSWORD_AUTH with values that begin with ALLOW_."
         )
-    if "ALLOW_USER_AUTH" in flows and pool.settings.get("UserPoolTier") == "LITE":
-        raise FeatureUnavailableInTierException(
-            "ALLOW_USER_AUTH requires the Essentials tier or higher."
-        )
+    if pool.settings.get("UserPoolTier") == "LITE":
+        for flow in ("ALLOW_USER_AUTH", *TOKEN_EXCHANGE_FLOWS):
+            if flow in flows:
+                raise FeatureUnavailableInTierException(
+                    f"{flow} requires the Essentials tier or higher."
+                )
 
 
 def _check_oauth(pool: UserPool, settings: dict[str, Any], has_secret: bool) -> None:
@@ -180,7 +199,7 @@ def _settings(
         settings["RefreshTokenValidity"] = 30 * 86400 // UNIT_SECONDS[unit]
     _check_validity(settings)
     _check_attribute_lists(pool, settings, verb)
-    _check_flows(pool, settings.get("ExplicitAuthFlows", []))
+    _check_flows(pool, settings.get("ExplicitAuthFlows", []), has_secret)
     _check_oauth(pool, settings, has_secret)
     if settings["EnablePropagateAdditionalUserContextData"] and not has_secret:
         raise InvalidParameterException(

@@ -182,6 +182,11 @@ def delete_user_pool(backend: Backend, request: dict[str, Any]) -> dict[str, Any
             "The user pool cannot be deleted because deletion protection is activated. "
             "Deletion protection must be inactivated first."
         )
+    if pool.replication is not None:
+        raise InvalidParameterException(
+            "User pool cannot be deleted. It has replicas in other Regions that should be deleted "
+            "first."
+        )
     if pool.domain or pool.custom_domain:
         raise InvalidParameterException(
             "User pool cannot be deleted. It has a domain configured that should be deleted first."

@@ -6,18 +6,12 @@ import hmac
 import json
 from typing import Any
 
-from cognito_mock.backend.crypto import jwt
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.state import Backend
-from cognito_mock.backend.pool_config.client_rules import (
-    allowed_flows,
-    client_by_id,
-    token_validity_seconds,
-)
-from cognito_mock.backend.pool_config.resource_servers import custom_scopes
+from cognito_mock.backend.pool_config.client_rules import allowed_flows, client_by_id
 from cognito_mock.backend.tokens.authorization_codes import redeem_code, token_payload
 from cognito_mock.backend.tokens.lifecycle import refresh_for_client, revoke_for_client
-from cognito_mock.backend.tokens.store import issuer, pool_keys
+from cognito_mock.backend.tokens.machine import grantable_scopes, machine_access_token
 from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import (
     NotAuthorizedException,
@@ -36,9 +30,6 @@ Response = tuple[int, dict[str, str], bytes]
 
 ENDPOINTS = frozenset({"/oauth2/token", "/oauth2/revoke", "/oauth2/userInfo"})
 JSON_TYPE = "application/json;charset=UTF-8"
-_STANDARD_SCOPES = frozenset(
-    {"phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"}
-)
 _USERINFO_BAD_REQUEST = (
     'error="invalid_request", error_description="Bad OAuth2 request at UserInfo Endpoint"'
 )
@@ -92,19 +83,12 @@ def _oauth_enabled(client: AppClient, flow: str | None = None) -> bool:
     return flow is None or flow in (client.settings.get("AllowedOAuthFlows") or [])
 
 
-def _custom_scopes(pool: UserPool, client: AppClient) -> list[str]:
-    """The client's allowed scopes that are resource-server scopes still defined in the pool."""
-    defined = custom_scopes(pool)
-    allowed = client.settings.get("AllowedOAuthScopes") or []
-    return [s for s in allowed if s not in _STANDARD_SCOPES and s in defined]
-
-
 def _client_credentials(
     backend: Backend, pool: UserPool, client: AppClient, form: dict[str, str]
 ) -> Response:
     if not client.secret_values() or not _oauth_enabled(client, "client_credentials"):
         raise OAuthError("unauthorized_client")
-    grantable = _custom_scopes(pool, client)
+    grantable = grantable_scopes(pool, client)
     requested = form.get("scope")
     if requested is None:
         scopes = grantable
@@ -114,23 +98,7 @@ def _client_credentials(
             raise OAuthError("invalid_scope")
     if not scopes:
         raise OAuthError("invalid_scope")
-    now = int(backend.clock.now())
-    validity = token_validity_seconds(client)["access"]
-    # Claims in the order machine-to-machine tokens show them (fact sheet §2.3): no username,
-    # no groups, no origin; `version: 2` marks a token from the OAuth endpoints.
-    claims = {
-        "sub": client.client_id,
-        "token_use": "access",
-        "scope": " ".join(scopes),
-        "auth_time": now,
-        "iss": issuer(backend, pool),
-        "exp": now + validity,
-        "iat": now,
-        "version": 2,
-        "jti": backend.ids.uuid4(),
-        "client_id": client.client_id,
-    }
-    access = jwt.encode(claims, pool_keys(backend, pool)[1])
+    access, validity = machine_access_token(backend, pool, client, scopes)
     return _json({"access_token": access, "expires_in": validity, "token_type": "Bearer"})
 
 

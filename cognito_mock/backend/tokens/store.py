@@ -79,6 +79,9 @@ class TokenStore:
     tracking: bool = False
     max_sessions: int = 20
     sessions: dict[str, dict[str, Origin]] = field(default_factory=dict)
+    # tokens/machine.py: jti -> client id of every machine-to-machine access token issued, so a
+    # token exchange can tell this pool's client tokens from look-alikes.
+    machine: dict[str, str] = field(default_factory=dict)
 
 
 def token_store(pool: UserPool) -> TokenStore:
@@ -127,11 +130,19 @@ def signing_certificate(backend: Backend, pool: UserPool) -> str:
 
 
 def issuer(backend: Backend, pool: UserPool) -> str:
-    """`https://cognito-idp.<region>.amazonaws.com/<poolId>`, or under the façade's issuer base."""
+    """`https://cognito-idp.<region>.amazonaws.com/<poolId>` (IssuerConfiguration ORIGINAL) or
+    `https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>` (UPDATED), `<region>` being the
+    pool's own (primary) Region wherever a replica issues the token; or under the façade's base."""
     base = backend.services.issuer_base
     if base:
         return f"{base.rstrip('/')}/{pool.id}"
-    return f"https://cognito-idp.{backend.region}.amazonaws.com/{pool.id}"
+    region = pool.arn.split(":")[3]
+    host = "issuer-cognito-idp" if _updated_issuer(pool) else "cognito-idp"
+    return f"https://{host}.{region}.amazonaws.com/{pool.id}"
+
+
+def _updated_issuer(pool: UserPool) -> bool:
+    return (pool.settings.get("IssuerConfiguration") or {}).get("Type") == "UPDATED"
 
 
 def password_stamp(user: User) -> tuple[float, str | None]:

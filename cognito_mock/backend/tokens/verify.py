@@ -47,9 +47,9 @@ def authenticate_access_token(
     NotAuthorizedException (invalid, expired, revoked, missing `scope`) or UserNotFoundException
     (the user was deleted). Callers whose operation lacks UserNotFoundException translate it."""
     owner = backend.services.kid_index.get(_unverified_kid(token) or "")
-    if owner is None or owner[:2] != (backend.account_id, backend.region) or owner[3] != "access":
+    if owner is None or owner[0] != backend.account_id or owner[3] != "access":
         raise NotAuthorizedException(INVALID_ACCESS)
-    pool = backend.pools.get(owner[2])
+    pool = backend.pools.get(owner[2])  # as this Region serves it: its own, or a replica
     if pool is None:
         raise NotAuthorizedException(INVALID_ACCESS)
     access_key = pool_keys(backend, pool)[1]

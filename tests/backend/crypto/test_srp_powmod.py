@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cognito_mock.backend.crypto import srp
+from tests.helpers import needs
 
-gmpy2 = pytest.importorskip("gmpy2")
+gmpy2 = needs("gmpy2", "the fast extra (gmpy2) is not installed")
 
 
 @settings(max_examples=60, deadline=None)

@@ -310,3 +310,23 @@ def test_pages_check_the_authorize_parameters(site: Site, browser: Agent, path: 
         answer.headers["location"]
         == f"/error?error=redirect_mismatch&client_id={site.web['ClientId']}"
     )
+
+
+def test_pages_follow_the_pools_guards(
+    client: Any, clock: ManualClock, site: Site, alice: str, browser: Agent
+) -> None:
+    """While a point-in-time recovery pauses writes, the sign-up page is refused as SignUp would
+    be; sign-in goes on."""
+    point = clock.now()
+    clock.advance(3600)
+    client.initiate_point_in_time_recovery(UserPoolId=site.pool_id, RestoreTimestamp=point)
+    page = login_page(browser, site.web)
+    signup = browser.get("/signup", params=authorize_query(site.web))
+    refused = browser.submit(signup, "signUpForm", username="zoe", email="z@example.com",
+                             password=PASSWORD)  # fmt: skip
+    assert refused.status_code == 400 and "OperationNotEnabledException" in refused.text
+    assert (
+        f"Write operations are paused in user pool {site.pool_id} while point-in-time"
+        in refused.text
+    )
+    code_of(browser.submit(page, "cognitoSignInForm", username="alice", password=PASSWORD))

@@ -3,11 +3,18 @@ SELECT_MFA_TYPE and MFA_SETUP."""
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
-from cognito_mock.backend.auth.first_factor import check_hash, require_params
+from cognito_mock.backend.auth.first_factor import require_params
+from cognito_mock.backend.auth.otp import (
+    CODE_TTL,
+    MISMATCH,
+    check_code,
+    send_email_code,
+    send_sms_code,
+    session_user,
+)
 from cognito_mock.backend.auth.pipeline import (
     Answer,
     SignIn,
@@ -16,17 +23,14 @@ from cognito_mock.backend.auth.pipeline import (
     sign_in_step,
 )
 from cognito_mock.backend.crypto.totp import totp_match
-from cognito_mock.backend.directory.users import find_user
 from cognito_mock.backend.factors.mfa import enable_factor, totp_secret, usable_factors
 from cognito_mock.backend.factors.software_tokens import SETUP_VERIFIED
-from cognito_mock.backend.hooks.messages import outbox_of, send_code
 from cognito_mock.backend.kernel.challenge_sessions import (
     SESSION_INVALID,
     AuthSession,
     open_session,
     take_session,
 )
-from cognito_mock.backend.kernel.outbox import Message, mask_destination
 from cognito_mock.backend.kernel.records import User
 from cognito_mock.backend.pool_config.mfa_config import pool_factors
 from cognito_mock.errors import (
@@ -34,23 +38,13 @@ from cognito_mock.errors import (
     ExpiredCodeException,
     MFAMethodNotFoundException,
     NotAuthorizedException,
-    UserNotFoundException,
 )
 
 __all__ = ["CODE_TTL", "MISMATCH", "REUSED"]
 
-MISMATCH = "Invalid code or auth state for the user."
 REUSED = "Your software token has already been used once."
-EXPIRED = "Invalid code provided, please request a code again."
-CODE_TTL = 180.0  # SMS and email MFA codes are valid for 3 minutes (developer guide)
-_EMAIL_MESSAGE = "Your authentication code is {####}. "
-_EMAIL_SUBJECT = "Your authentication code"
 # Challenge -> the ChallengeResponses key that carries its code.
-_CODE_KEYS = {
-    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
-    "SMS_MFA": "SMS_MFA_CODE",
-    "EMAIL_OTP": "EMAIL_OTP_CODE",
-}
+_CODE_KEYS = {"SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE", "SMS_MFA": "SMS_MFA_CODE"}
 _ANSWERS = {"EMAIL_MFA": "EMAIL_OTP"}  # SELECT_MFA_TYPE's documented name for email MFA
 
 
@@ -67,23 +61,6 @@ def _open(sign_in: SignIn, name: str, parameters: dict[str, str], **extra: Any) 
     return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
 
 
-def _send_email(sign_in: SignIn, code: str, operation: str) -> str:
-    """The EMAIL_OTP message, from the pool's EmailMfaConfiguration template; returns the mask."""
-    pool, user = sign_in.pool, sign_in.user
-    template = (pool.mfa_config or {}).get("email") or {}
-    to = user.attributes["email"]
-    outbox_of(sign_in.backend).append(
-        Message(
-            to=to, medium="EMAIL",
-            body=template.get("Message", _EMAIL_MESSAGE).replace("{####}", code),
-            subject=template.get("Subject", _EMAIL_SUBJECT), code=code, operation=operation,
-            pool_id=pool.id, username=user.username, purpose="mfa", attribute="email",
-            sent_at=sign_in.backend.clock.now(),
-        )
-    )  # fmt: skip
-    return mask_destination("EMAIL", to)
-
-
 def _factor_challenge(sign_in: SignIn, factor: str, operation: str) -> dict[str, Any]:
     """Ask for `factor`'s code, sending it first for SMS and email."""
     user = sign_in.user
@@ -94,13 +71,9 @@ def _factor_challenge(sign_in: SignIn, factor: str, operation: str) -> dict[str,
         return _open(sign_in, factor, parameters)
     backend = sign_in.backend
     code = backend.ids.digits(6)
-    if factor == "SMS_MFA":
-        delivery = send_code(
-            backend, sign_in.pool, user, "phone_number", code, purpose="mfa", operation=operation
-        )
-        medium, destination = "SMS", delivery["Destination"]
-    else:
-        medium, destination = "EMAIL", _send_email(sign_in, code, operation)
+    send = send_sms_code if factor == "SMS_MFA" else send_email_code
+    destination = send(backend, sign_in.pool, user, code, operation, "mfa")
+    medium = "SMS" if factor == "SMS_MFA" else "EMAIL"
     parameters["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium
     parameters["CODE_DELIVERY_DESTINATION"] = destination
     return _open(
@@ -143,20 +116,6 @@ def _mfa(sign_in: SignIn) -> dict[str, Any] | None:
 # ----------------------------------------------------------------------------- answers
 
 
-def _session_user(answer: Answer, session: AuthSession) -> User:
-    """The session's user, who must be the one USERNAME names, checked for SECRET_HASH."""
-    user = answer.pool.users.get(session.username) if session.username else None
-    if user is None:
-        raise UserNotFoundException("User does not exist.")
-    given = answer.responses["USERNAME"]
-    if find_user(answer.pool, given) is not user:
-        raise NotAuthorizedException(SESSION_INVALID)
-    check_hash(answer.client, answer.responses, [user.username, given], admin=answer.admin)
-    if not user.enabled:
-        raise NotAuthorizedException("User is disabled.")
-    return user
-
-
 def _finish(answer: Answer, session: AuthSession, user: User) -> dict[str, Any]:
     session.used = True
     return finish_sign_in(
@@ -179,24 +138,21 @@ def _check_totp(answer: Answer, user: User, code: str) -> None:
     user.mfa.totp_last_step = max(fresh)
 
 
-@challenge("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
+@challenge("SOFTWARE_TOKEN_MFA", "SMS_MFA")
 def _answer_code(answer: Answer) -> dict[str, Any]:
-    """A wrong code leaves the session usable (the service allows retries); a right one ends it."""
+    """A wrong code leaves the session usable (the service allows retries); a right one ends it.
+    EMAIL_OTP, which serves MFA and passwordless sign-in, is answered in auth/passwordless.py."""
     session = take_session(
         answer.backend, answer.pool, answer.client, answer.session, {answer.name}
     )
     key = _CODE_KEYS[answer.name]
     require_params(answer.responses, "USERNAME", key)
-    user = _session_user(answer, session)
+    user = session_user(answer, session)
     code = answer.responses[key]
     if answer.name == "SOFTWARE_TOKEN_MFA":
         _check_totp(answer, user, code)
     else:
-        sent = str(session.data.get("code", ""))
-        if not hmac.compare_digest(sent.encode(), code.encode()):
-            raise CodeMismatchException(MISMATCH)
-        if answer.backend.clock.now() > float(session.data.get("code_expires", 0.0)):
-            raise ExpiredCodeException(EXPIRED)
+        check_code(answer.backend, session, code)
     return _finish(answer, session, user)
 
 
@@ -206,7 +162,7 @@ def _select_mfa_type(answer: Answer) -> dict[str, Any]:
         answer.backend, answer.pool, answer.client, answer.session, {"SELECT_MFA_TYPE"}
     )
     require_params(answer.responses, "USERNAME", "ANSWER")
-    user = _session_user(answer, session)
+    user = session_user(answer, session)
     choice = _ANSWERS.get(answer.responses["ANSWER"], answer.responses["ANSWER"])
     if choice not in session.data.get("choices", ()):
         raise MFAMethodNotFoundException(f"The MFA method {choice} is not available for the user.")
@@ -226,7 +182,7 @@ def _mfa_setup(answer: Answer) -> dict[str, Any]:
         answer.backend, answer.pool, answer.client, answer.session, {SETUP_VERIFIED}
     )
     require_params(answer.responses, "USERNAME")
-    user = _session_user(answer, session)
+    user = session_user(answer, session)
     if totp_secret(user) is None:  # deleted (AdminDeleteSoftwareToken) since it was verified
         raise NotAuthorizedException(SESSION_INVALID)
     enable_factor(user, "SOFTWARE_TOKEN_MFA", answer.backend.clock.now())

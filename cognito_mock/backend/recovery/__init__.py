@@ -1,0 +1,1 @@
+"""Point-in-time recovery: the pool's change history and the recoveries that read it."""
