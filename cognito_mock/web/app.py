@@ -26,20 +26,18 @@ from starlette.types import Receive, Scope, Send
 from cognito_mock.backend.hosted.pages import Fetch, Fetched, PageRequest, PageResponse
 from cognito_mock.errors import OAUTH2_ENDPOINTS, OAuthError, ServiceError
 from cognito_mock.transports import oauth2 as oauth2_transport
+from cognito_mock.web.hosts import DOMAIN_SCOPE_KEY, domain_from_host
 from cognito_mock.web.render import render_page
 
-__all__ = ["DOMAIN_SCOPE_KEY", "DomainApp", "domain_from_host"]
+__all__ = ["DOMAIN_SCOPE_KEY", "DomainApp"]
 
 log = logging.getLogger("cognito_mock.web")
 
-# A front that resolved the domain itself (a path form, a proxy) puts it here in the ASGI scope.
-DOMAIN_SCOPE_KEY = "cognito_mock.domain"
 _METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 _MAX_BODY = 64 * 1024  # a sign-in form is tiny; anything larger is refused (413)
 _MAX_FETCHED = 1024 * 1024
 _MAX_ROUNDS = 4  # discovery, token + JWKS, user info: federation never needs more
 _FETCH_TIMEOUT = 5.0  # the service's triggers and IdP calls time out after seconds, not minutes
-_SERVICE_SUFFIX = ".amazoncognito.com"
 # The issuer's documents (`<issuer>/.well-known/...`), so an OIDC client of a pool (or another pool
 # federating to it) discovers it wherever this app is reached.
 _WELL_KNOWN = re.compile(r"^/([\w-]+_[0-9a-zA-Z]+)/\.well-known/(jwks\.json|openid-configuration)$")
@@ -65,18 +63,6 @@ class Front(Protocol):
     def openid_configuration(
         self, pool_id: str, *, region: str | None = None
     ) -> dict[str, Any]: ...  # pragma: no cover
-
-
-def domain_from_host(host: str) -> str:
-    """The user pool domain a Host header names: `<prefix>.localhost[:port]`,
-    `<prefix>.auth.<region>.amazoncognito.com`, or a custom domain as it is."""
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    name = name.lower().rstrip(".")
-    if name.endswith(".localhost"):
-        return name[: -len(".localhost")]
-    if name.endswith(_SERVICE_SUFFIX) and ".auth." in name:
-        return name.split(".auth.", 1)[0]
-    return name
 
 
 class DomainApp:

@@ -222,3 +222,41 @@ def test_saml_is_not_supported(client: Any, site: Site, agent: Agent) -> None:
     )
     assert answer.status_code == 400
     assert "SAML identity providers are not supported by cognito-mock." in answer.text
+
+
+def test_a_social_provider_pointed_at_a_local_provider(
+    mock: CognitoMock, client: Any, site: Site, partner: Provider, agent: Agent
+) -> None:
+    """A Google provider whose endpoints name the partner pool works the same way; its users are
+    `google_<id>` (lowercase, as the service names them) of providerType Google."""
+    idp = "https://partner.auth.us-east-1.amazoncognito.com"
+    client.create_identity_provider(
+        UserPoolId=site.pool_id, ProviderName="Google", ProviderType="Google",
+        ProviderDetails={
+            "client_id": partner.client["ClientId"], "client_secret": partner.client["ClientSecret"],
+            "authorize_scopes": "openid email", "oidc_issuer": mock.issuer(partner.pool_id),
+            "authorize_url": f"{idp}/oauth2/authorize", "token_url": f"{idp}/oauth2/token",
+            "attributes_url": f"{idp}/oauth2/userInfo",
+            "jwks_uri": f"{mock.issuer(partner.pool_id)}/.well-known/jwks.json",
+        },
+        AttributeMapping={"email": "email"},
+    )  # fmt: skip
+    client.update_user_pool_client(
+        UserPoolId=site.pool_id, ClientId=site.web["ClientId"], ClientName="web",
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"],
+        CallbackURLs=[CALLBACK], SupportedIdentityProviders=["Google"],
+    )  # fmt: skip
+    started = agent.get(
+        "/oauth2/authorize", params=authorize_query(site.web, identity_provider="Google")
+    )
+    assert started.headers["location"].startswith(f"{idp}/oauth2/authorize?")
+    page = agent.follow(agent.follow(started))
+    back = agent.submit(page, "cognitoSignInForm", username="pat", password=PASSWORD)
+    done = agent.get(back.headers["location"])
+    claims = claims_of(redeem(agent, site, done.headers["location"])["id_token"])
+    pat = client.admin_get_user(UserPoolId=partner.pool_id, Username="pat")["UserAttributes"][0][
+        "Value"
+    ]
+    assert claims["cognito:username"] == f"google_{pat}"
+    assert claims["identities"][0]["providerType"] == "Google"
+    assert claims["identities"][0]["issuer"] is None
