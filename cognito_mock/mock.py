@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import cache, partial, wraps
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from cognito_mock import dispatch
 from cognito_mock.backend.directory import import_jobs
@@ -17,7 +17,7 @@ from cognito_mock.backend.hosted import router as hosted
 from cognito_mock.backend.hosted.pages import PageRequest, PageResponse
 from cognito_mock.backend.kernel.outbox import Outbox
 from cognito_mock.backend.kernel.state import Backend, Services
-from cognito_mock.backend.pool_config.domains import hosted_ui_base
+from cognito_mock.backend.pool_config.domains import domain_base_url
 from cognito_mock.backend.tokens import oauth2
 from cognito_mock.backend.tokens import store as tokens
 from cognito_mock.clock import Clock, SystemClock
@@ -250,16 +250,7 @@ class CognitoMock:
         (browsers resolve `*.localhost` to this machine), else the service's
         `https://<prefix>.auth.<region>.amazoncognito.com` or custom domain; None without one."""
         backend = self.backend(region, account_id)
-        pool = backend.pool(pool_id)
-        if self.public_url and (pool.domain or pool.custom_domain):
-            served = urlsplit(self.public_url)
-            host = f"{pool.domain}.localhost" if pool.domain else pool.custom_domain
-            return (
-                f"{served.scheme}://{host}:{served.port}"
-                if served.port
-                else f"{served.scheme}://{host}"
-            )
-        return hosted_ui_base(backend, pool)
+        return domain_base_url(backend, backend.pool(pool_id), self.public_url)
 
     def handle_hosted(self, request: PageRequest) -> PageResponse:
         """One browser request to a user pool domain (its pages, `/oauth2/authorize`,
