@@ -1,9 +1,13 @@
 """Requests per second over HTTP keep-alive: AdminGetUser and InitiateAuth, 1 and 4 client threads,
-for `cognito-mock serve` and (when moto with its server extra is installed) moto's server.
+for `cognito-mock serve`, beside the floor of its server (the same server, `transports/server.py`
+on uvicorn's protocol, answering a canned response: what no mock can beat), hypercorn's floor (the
+alternative considered; with `pip install hypercorn`) and moto's server (with `moto[server]`).
 
-Each server runs in its own process, so the clients (raw `http.client`, pre-encoded bodies) do not
-share its interpreter lock. Run from the repository root: `python benchmarks/over_http.py
-[--seconds 3]` or `python -m benchmarks.over_http`. Not part of the tests.
+Each server runs in its own process, so the clients (raw `http.client` on one persistent
+connection per thread, pre-encoded bodies) do not share its interpreter lock. Run from the
+repository root: `python benchmarks/over_http.py [--seconds 1] [--rounds 5]` or `python -m
+benchmarks.over_http`; `--serve-floor` and `--serve-hypercorn` run one floor server (internal).
+Also measures `mock.serve()` start + stop. Not part of the tests.
 """
 
 from __future__ import annotations
@@ -27,6 +31,82 @@ AUTHORIZATION = (
     "AWS4-HMAC-SHA256 Credential=a/20240101/us-east-1/cognito-idp/aws4_request, "
     "SignedHeaders=host;x-amz-date, Signature=0"
 )
+# What the floors answer: the size of a real AdminGetUser answer.
+_CANNED = json.dumps(
+    {"Username": "bench", "UserAttributes": [{"Name": "sub", "Value": "0" * 36}],
+     "UserCreateDate": 1.7e9, "UserLastModifiedDate": 1.7e9, "Enabled": True,
+     "UserStatus": "CONFIRMED"}
+).encode()  # fmt: skip
+
+
+async def _canned(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] != "http":
+        return
+    more = True
+    while more:
+        more = (await receive()).get("more_body", False)
+    await send({"type": "http.response.start", "status": 200, "headers": [
+        (b"content-type", b"application/x-amz-json-1.1"),
+        (b"content-length", str(len(_CANNED)).encode())]})  # fmt: skip
+    await send({"type": "http.response.body", "body": _CANNED})
+
+
+def _serve_floor(kind: str) -> None:
+    """Serve `_canned` on a free port with cognito-mock's server or hypercorn; print the URL."""
+    if kind == "cognito-mock":
+        from cognito_mock.transports.server import HTTPServer
+
+        server = HTTPServer(_canned).start()
+        print(server.url, flush=True)
+        threading.Event().wait()
+    import asyncio
+
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    port = free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.accesslog = config.errorlog = None
+    print(f"http://127.0.0.1:{port}", flush=True)
+    asyncio.run(serve(_canned, config))  # type: ignore[arg-type]
+
+
+def start_floor(kind: str) -> tuple[subprocess.Popen[str], str] | None:
+    if kind == "hypercorn":
+        try:
+            import hypercorn  # noqa: F401
+        except ImportError:
+            return None
+    flag = "--serve-floor" if kind == "cognito-mock" else "--serve-hypercorn"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.over_http", flag], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    if kind == "hypercorn":
+        time.sleep(0.5)  # hypercorn binds after printing
+    return process, url
+
+
+def serve_cycle(rounds: int = 50) -> list[float]:
+    """Milliseconds of `mock.serve()` start + stop, with one request in between."""
+    import urllib.request
+
+    from cognito_mock import CognitoMock
+
+    mock = CognitoMock()
+    with mock.serve():
+        pass  # imports
+    took = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        with mock.serve() as url:
+            urllib.request.urlopen(f"{url}/_cognito-mock/clock").read()
+        took.append((time.perf_counter() - started) * 1000)
+    return sorted(took)
+
+
 _MOTO = """
 import sys, time
 from moto.server import ThreadedMotoServer
@@ -136,43 +216,72 @@ def rate(url: str, operation: str, body: bytes, threads: int, seconds: float) ->
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=1.0, help="per cell and round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-hypercorn", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_floor or args.serve_hypercorn:
+        _serve_floor("cognito-mock" if args.serve_floor else "hypercorn")
+        return 0
+    cycle = serve_cycle()
+    print(f"mock.serve() start + one request + stop: median {cycle[len(cycle) // 2]:.1f} ms, "
+          f"max {cycle[-1]:.1f} ms ({len(cycle)} rounds)")  # fmt: skip
     servers: list[tuple[str, tuple[subprocess.Popen[str], str] | None]] = [
+        ("server floor", start_floor("cognito-mock")),
         ("cognito-mock", start_cognito_mock()),
+        ("hypercorn floor", start_floor("hypercorn")),
         ("moto server", start_moto()),
     ]
     results: dict[tuple[str, str, int], Any] = {}
+    samples: dict[tuple[str, str, int], list[float]] = {}
     try:
-        for name, started in servers:
-            if started is None:
-                continue
-            bodies = prepare(started[1])
-            for operation, body in bodies.items():
+        prepared = {
+            name: {"AdminGetUser": b"{}", "InitiateAuth": b"{}"}
+            if name.endswith("floor")
+            else prepare(started[1])
+            for name, started in servers
+            if started is not None
+        }
+        # Rounds interleave the servers, so every column of a row shares the machine's noise;
+        # a cell is the median of its rounds.
+        for _ in range(args.rounds):
+            for operation in ("AdminGetUser", "InitiateAuth"):
                 for threads in (1, 4):
-                    try:
-                        results[(name, operation, threads)] = rate(
-                            started[1], operation, body, threads, args.seconds
-                        )
-                    except RuntimeError as error:
-                        results[(name, operation, threads)] = str(error)[:40]
+                    for name, started in servers:
+                        if started is None or isinstance(
+                            results.get((name, operation, threads)), str
+                        ):
+                            continue
+                        body = prepared[name][operation]
+                        try:
+                            took = rate(started[1], operation, body, threads, args.seconds)
+                        except RuntimeError as error:
+                            results[(name, operation, threads)] = str(error)[:40]
+                            continue
+                        samples.setdefault((name, operation, threads), []).append(took)
+        for key, values in samples.items():
+            results.setdefault(key, sorted(values)[len(values) // 2])
     finally:
         for _, started in servers:
             if started is not None:
                 started[0].terminate()
                 started[0].wait(timeout=15)
     names = [name for name, started in servers if started is not None]
-    print(f"requests/second over HTTP keep-alive ({args.seconds:g} s per cell)")
-    print(f"{'operation':<14}{'threads':>8}" + "".join(f"{n:>16}" for n in names))
+    print(f"requests/second over HTTP keep-alive (median of {args.rounds} interleaved rounds of "
+          f"{args.seconds:g} s; a floor answers a canned response)")  # fmt: skip
+    print(f"{'operation':<14}{'threads':>8}" + "".join(f"{n:>17}" for n in names))
     for operation in ("AdminGetUser", "InitiateAuth"):
         for threads in (1, 4):
             cells = []
             for name in names:
                 value = results.get((name, operation, threads))
-                cells.append(f"{value:>16.0f}" if isinstance(value, float) else f"{value!s:>16}")
+                cells.append(f"{value:>17.0f}" if isinstance(value, float) else f"{value!s:>17}")
             print(f"{operation:<14}{threads:>8}" + "".join(cells))
     if "moto server" not in names:
         print("(moto server not installed: pip install 'moto[server]')")
+    if "hypercorn floor" not in names:
+        print("(hypercorn not installed: pip install hypercorn)")
     return 0
 
 

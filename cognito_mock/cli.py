@@ -7,7 +7,6 @@ import logging
 import signal
 import sys
 import threading
-from typing import Any
 from urllib.parse import urlencode
 
 from cognito_mock.mock import DEFAULT_REGION, CognitoMock
@@ -97,6 +96,7 @@ def _find_demo(mock: CognitoMock) -> dict[str, str] | None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from cognito_mock.clock import ProcessClock
     from cognito_mock.errors import SeedError, StateFileError
     from cognito_mock.persistence import Persistence
     from cognito_mock.recording import recording_mock
@@ -106,23 +106,28 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=getattr(logging, args.log_level.upper()), format="%(asctime)s %(message)s"
     )
+    # The process's time plus what the control API advanced or set (`/_cognito-mock/clock/...`).
+    clock = ProcessClock()
     persistence: Persistence | None = None
     try:
         seed = load_seed(args.seed) if args.seed else None
         if args.state:
-            mock = recording_mock(args.region)
+            mock = recording_mock(args.region, clock=clock)
             persistence = Persistence(mock, args.state)
         else:
-            mock = CognitoMock(region=args.region)
+            mock = CognitoMock(region=args.region, clock=clock)
     except (SeedError, StateFileError) as error:
         print(f"cognito-mock: error: {error}", file=sys.stderr, flush=True)
         return 2
     # A served mock has no Python functions to run for LambdaConfig triggers: skip them rather
     # than answer 500 (the in-process default raises, so a test notices a missing registration).
+    # Webhooks registered through the control API do run.
     mock.triggers.missing = "skip"
     fresh = persistence is None or not persistence.restored
     try:
-        server = CognitoHTTPServer((args.host, args.port), mock, persistence)
+        server = CognitoHTTPServer(
+            persistence or mock, args.host, args.port, control=not args.no_control
+        )
     except OSError as error:
         print(f"cognito-mock: error: cannot listen on {args.host}:{args.port}: {error}",
               file=sys.stderr, flush=True)  # fmt: skip
@@ -141,7 +146,7 @@ def _serve(args: argparse.Namespace) -> int:
                     print(f"  seeded {line}", flush=True)
             except SeedError as error:
                 print(f"cognito-mock: error: {error}", file=sys.stderr, flush=True)
-                server.server_close()
+                server.stop()
                 return 2
         else:
             print("  seed: skipped (the state file already holds state)", flush=True)
@@ -163,18 +168,19 @@ def _serve(args: argparse.Namespace) -> int:
         )
     if persistence is not None:
         persistence.checkpoint()  # seed and demo were made directly, not through the journal
+    if not args.no_control:
+        print(f"  control API: {server.url}/_cognito-mock/ (--no-control turns it off)", flush=True)
 
-    def stop(*_: Any) -> None:
-        # shutdown() waits for serve_forever to return, so it cannot run on this thread.
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stopping = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    server.start()
     print("  ready (Ctrl-C to stop)", flush=True)
     try:
-        server.serve_forever()
+        while not stopping.wait(3600):
+            pass
     finally:
-        server.server_close()
+        server.stop()
         if persistence is not None:
             persistence.close()
     print("cognito-mock stopped", flush=True)
@@ -203,6 +209,12 @@ def main(argv: list[str] | None = None) -> int:
         "server = <this server's URL>/<poolId>",
     )
     serve.add_argument("--state", metavar="PATH", help="keep state in this SQLite file")
+    serve.add_argument(
+        "--no-control",
+        action="store_true",
+        help="turn off the control API (/_cognito-mock/: reset, outbox, clock, faults, seed, "
+        "webhook triggers)",
+    )
     serve.add_argument(
         "--seed", metavar="FILE", help="create the pools, clients, groups and users it declares"
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from functools import cache, partial, wraps
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache, partial
+from typing import Any
 from urllib.parse import urlencode
 
-from cognito_mock import dispatch
+from cognito_mock import control as control_api
+from cognito_mock import dispatch, routing
 from cognito_mock.backend.directory import import_jobs
 from cognito_mock.backend.hooks.triggers import Triggers
 from cognito_mock.backend.hosted import router as hosted
@@ -32,8 +33,6 @@ __all__ = ["DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "CognitoMock"]
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 _SESSION: Any = None
 _SESSION_LOCK = threading.Lock()
@@ -66,6 +65,7 @@ class CognitoMock:
         self._backends: dict[tuple[str, str], Backend] = {}
         self.services = Services(outbox=Outbox(), triggers=Triggers())
         self.public_url: str | None = None
+        self._domain_app: Any = None  # `domain_app`: managed login, served (transports/domain.py)
 
     def __repr__(self) -> str:
         return f"CognitoMock(region={self.region!r}, account_id={self.account_id!r})"
@@ -106,6 +106,8 @@ class CognitoMock:
             self.services = Services(
                 outbox=old.outbox, triggers=Triggers(), issuer_base=old.issuer_base
             )
+            # What an unregistered trigger does is a setting of the mock, not state.
+            self.services.triggers.missing = old.triggers.missing
             self.ids = Ids(seed)
             self._request_ids = Ids(None if seed is None else f"{seed}/request-ids")
             self.seed = seed
@@ -156,13 +158,17 @@ class CognitoMock:
 
     # -- the wire way in (boto3, HTTP) ----------------------------------------------------------
 
-    def handle_wire(self, target: str | None, body: bytes | None, region: str) -> wire.WireResponse:
-        """One JSON 1.1 request in, one JSON 1.1 response out (service errors as error bodies)."""
+    def handle_wire(
+        self, target: str | None, body: bytes | None, region: str | None = None
+    ) -> wire.WireResponse:
+        """One JSON 1.1 request in, one JSON 1.1 response out (service errors as error bodies).
+        `region` is a signed request's; None routes by the resource named (`routing.py`)."""
         request_id = self._request_ids.uuid4()
         try:
             operation, params = wire.decode_request(target, body)
+            backend = self.backend(region) if region else routing.route(self, params)
             result = dispatch.invoke(
-                self.backend(region), operation, params, validate=self.validate, fault=self.faults
+                backend, operation, params, validate=self.validate, fault=self.faults
             )
         except (ServiceError, wire.WireError) as error:
             return wire.encode_error(error, request_id)
@@ -224,8 +230,7 @@ class CognitoMock:
         """The pool's OIDC discovery document; URLs point at the HTTP endpoint when serving."""
         issuer = self.issuer(pool_id, region=region, account_id=account_id)
         base = self.public_url or issuer.rsplit("/", 1)[0]
-        # The browser goes to the pool's domain; servers call the token and userInfo endpoints
-        # at the served URL, which any HTTP client resolves (`*.localhost` is a browser's habit).
+        # Browsers go to the domain; servers to the served URL (only browsers resolve *.localhost).
         domain = self.domain_url(pool_id, region=region, account_id=account_id) or base
         api = self.public_url or domain
         return {
@@ -246,22 +251,35 @@ class CognitoMock:
     def domain_url(
         self, pool_id: str, *, region: str | None = None, account_id: str | None = None
     ) -> str | None:
-        """Where the pool's domain answers: `http://<prefix>.localhost:<port>` while served
-        (browsers resolve `*.localhost` to this machine), else the service's
-        `https://<prefix>.auth.<region>.amazoncognito.com` or custom domain; None without one."""
+        """Where the pool's domain answers (`http://<prefix>.localhost:<port>` while served,
+        else the service's domain), None without one (`domains.domain_base_url`)."""
         backend = self.backend(region, account_id)
         return domain_base_url(backend, backend.pool(pool_id), self.public_url)
 
     def handle_hosted(self, request: PageRequest) -> PageResponse:
         """One browser request to a user pool domain (its pages, `/oauth2/authorize`,
         `/oauth2/idpresponse`, `/logout`): the pool's backend, the mock's lock, the fault hook."""
-        owner = self.services.domain_index.get(request.domain)
-        backend = self.backend(owner[1], owner[0]) if owner is not None else None
-        pool = backend.pools.get(owner[2]) if backend is not None and owner is not None else None
+        owner = self.domain_owner(request.domain) or ("", "", "")
+        backend = self.backend(owner[1], owner[0]) if owner[0] else None
+        pool = backend.pools.get(owner[2]) if backend is not None else None
         if backend is None or pool is None:
             return hosted.unknown_domain()
         with backend.lock:
             return hosted.answer(backend, pool, request, self.faults)
+
+    @property
+    def domain_app(self) -> Any:
+        """The ASGI app of this mock's user pool domains (`web.DomainApp`, managed login), which
+        `serve()` answers them with; made on first use. Assign another ASGI app to replace it."""
+        if self._domain_app is None:
+            from cognito_mock.web import DomainApp  # the web framework only when served
+
+            self._domain_app = DomainApp(self)
+        return self._domain_app
+
+    @domain_app.setter
+    def domain_app(self, app: Any) -> None:
+        self._domain_app = app
 
     # -- OAuth2 endpoints without HTTP ---------------------------------------------------------
 
@@ -276,8 +294,11 @@ class CognitoMock:
     ) -> tuple[int, dict[str, str], bytes]:
         """One parsed request to an OAuth2 endpoint (`/oauth2/token`, `/oauth2/revoke`,
         `/oauth2/userInfo`): the HTTP status, headers and body. It takes the same way in as the
-        JSON operations: the region's backend, the mock's lock and the fault hook."""
-        backend = self.backend(region)
+        JSON operations: the region's backend (without `region`, the backend of the client or
+        token, `routing.py`), the mock's lock and the fault hook."""
+        backend = (
+            self.backend(region) if region else routing.route_oauth2(self, form, basic, bearer)
+        )
         try:
             with backend.lock:
                 self.faults(endpoint, form)
@@ -328,48 +349,37 @@ class CognitoMock:
 
     @contextmanager
     def serve(
-        self, host: str = "127.0.0.1", port: int = 0, *, issuer: str = "aws"
+        self, host: str = "127.0.0.1", port: int = 0, *, issuer: str = "aws", control: bool = True
     ) -> Iterator[str]:
-        """Serve this mock over HTTP in a background thread (a free port by default); yield its URL."""
-        from cognito_mock.transports.http import start_server
+        """Serve this mock over HTTP in a background thread (a free port by default) and yield its
+        URL; starting and stopping take milliseconds. A bug met while answering (a 500) is raised
+        here when the block ends, unless the block raised first."""
+        from cognito_mock.transports.http import start_server  # uvicorn only when serving
 
-        server = start_server(self, host, port)
+        server = start_server(self, host, port, control=control)
         self.set_public_url(server.url, issuer=issuer)
         try:
             yield server.url
         finally:
-            server.shutdown()
-            server.server_close()
+            server.stop()
             self.set_public_url(None)
+        if server.errors:
+            raise server.errors[0]
 
-    def intercept(self) -> _Interception:
+    def control(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Run a control API operation (`control.OPERATIONS`: "reset", "outbox", "clock.advance",
+        ...) with JSON parameters; what `/_cognito-mock/...` answers. WireError for bad input."""
+        with self._lock:
+            return control_api.control(self, name, params)
+
+    def domain_owner(self, domain: str) -> tuple[str, str, str] | None:
+        """(account, region, pool id) of a user pool domain (prefix or custom domain), or None."""
+        return self.services.domain_index.get(domain)
+
+    def intercept(self) -> boto.Interception:
         """Route every botocore cognito-idp client here, including ones made before; a context
         manager and a decorator."""
-        return _Interception(self)
-
-
-class _Interception(AbstractContextManager["_Interception"]):
-    def __init__(self, mock: CognitoMock) -> None:
-        self._mock = mock
-        self._context: AbstractContextManager[None] | None = None
-
-    def __enter__(self) -> _Interception:
-        self._context = boto.intercepting(self._mock.handle_wire, self._mock.region)
-        self._context.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._context is not None
-        self._context.__exit__(None, None, None)
-        self._context = None
-
-    def __call__(self, func: F) -> F:
-        @wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with _Interception(self._mock):
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return boto.Interception(self.handle_wire, self.region)
 
 
 @cache  # consulted on every call(): build the set once

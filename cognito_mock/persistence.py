@@ -12,21 +12,19 @@ The file is trusted input (snapshots are pickles): only open state files you wro
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import io
 import logging
 import os
 import pickle
 import sqlite3
-import threading
 from typing import TYPE_CHECKING, Any
 
 from cognito_mock.backend.crypto import keys
 from cognito_mock.backend.hosted.pages import PageRequest, PageResponse
-from cognito_mock.backend.kernel.records import UserDirectory
+from cognito_mock.clock import SystemClock
+from cognito_mock.control import STATE_CHANGING
 from cognito_mock.errors import StateFileError
 from cognito_mock.recording import RecordingClock, RecordingIds, recording_mock
+from cognito_mock.snapshot import dump_state, load_state
 from cognito_mock.transports import wire
 
 if TYPE_CHECKING:
@@ -62,68 +60,6 @@ READ_OPERATIONS = frozenset(
 
 def is_read(operation: str) -> bool:
     return operation in READ_OPERATIONS or operation.startswith(("Describe", "List"))
-
-
-# ------------------------------------------------------------------------------ snapshots
-
-
-def _reduce_lock(lock: Any) -> tuple[Any, ...]:
-    # Locks cannot be pickled; a restored object gets a new, unheld one of the same kind.
-    return (threading.Lock, ())
-
-
-def _reduce_rlock(lock: Any) -> tuple[Any, ...]:
-    return (threading.RLock, ())
-
-
-def _rebuild(cls: type[Any], state: dict[str, Any]) -> Any:
-    made = object.__new__(cls)
-    made.__dict__.update(state)
-    return made
-
-
-def _dispatch_table() -> dict[Any, Any]:
-    table = copyreg.dispatch_table.copy()
-    table[type(threading.Lock())] = _reduce_lock
-    table[type(threading.RLock())] = _reduce_rlock
-
-    def directory(found: UserDirectory) -> Any:
-        # ListUsers' search indexes are derived data: drop them, the first search rebuilds them.
-        state = {**found.__dict__, "index_cache": None, "changed": None}
-        return (_rebuild, (type(found), state))
-
-    table[UserDirectory] = directory
-    return table
-
-
-def dump_state(mock: CognitoMock) -> bytes:
-    """The mock's state (pools of every account and region, shared services) as one pickle."""
-    # The issuer base belongs to this process (where it is served), not to the saved state.
-    services = dataclasses.replace(mock.services, issuer_base=None)
-    state = {
-        "backends": {key: backend.pools for key, backend in mock._backends.items()},
-        "services": services,
-    }
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _dispatch_table()
-    pickler.dump(state)
-    return buffer.getvalue()
-
-
-def load_state(mock: CognitoMock, data: bytes) -> None:
-    """Put a `dump_state` pickle into a fresh mock."""
-    state = pickle.loads(data)
-    saved, current = state["services"], mock.services
-    # Keep this process's outbox object (references stay live), triggers and issuer base.
-    current.outbox.messages[:] = saved.outbox.messages
-    mock.services = dataclasses.replace(
-        saved, outbox=current.outbox, triggers=current.triggers, issuer_base=current.issuer_base
-    )
-    for backend in mock._backends.values():
-        backend.services = mock.services
-    for (account_id, region), pools in state["backends"].items():
-        mock.backend(region, account_id).pools = pools
 
 
 # ------------------------------------------------------------------------------ the file
@@ -192,7 +128,9 @@ class Persistence:
         self._db = _open(path)
         self._saved_slots = 0
         self._since_snapshot = 0
+        self._domain_app: Any = None
         self.restored = self._restore()
+        self._restore_clock()
 
     # -- start-up ------------------------------------------------------------------------------
 
@@ -230,6 +168,10 @@ class Persistence:
             if kind == "call":
                 target, body = payload
                 got = self.mock.handle_wire(target, body, region).status
+            elif kind == "control":  # a seed document loaded through the control API
+                name, params = payload
+                self.mock.control(name, params)
+                got = 200
             elif kind == "oauth2":
                 endpoint, form, basic = payload
                 got = self.mock.handle_oauth2(endpoint, form, basic, region=region)[0]
@@ -271,14 +213,16 @@ class Persistence:
         if self._since_snapshot >= self.compact_every:
             self.checkpoint()
 
-    def handle_wire(self, target: str | None, body: bytes | None, region: str) -> wire.WireResponse:
+    def handle_wire(
+        self, target: str | None, body: bytes | None, region: str | None = None
+    ) -> wire.WireResponse:
         """`CognitoMock.handle_wire`, journaled before the answer leaves."""
         try:
             operation: str | None = wire.operation_from_target(target)
         except wire.WireError:
             operation = None
         with self._lock:
-            slots = self._slots()
+            slots, triggered = self._slots(), self._triggered()
             tape = self.recorder.start()
             try:
                 response = self.mock.handle_wire(target, body, region)
@@ -289,7 +233,7 @@ class Persistence:
             # A read is journaled only when it allocated a pool's signing keys, so replay
             # allocates the same slots in the same order (replaying a read is harmless).
             if not is_read(operation) or self._slots() != slots:
-                self._journal(("call", region, (target, body), tape, response.status))
+                self._keep(("call", region, (target, body), tape, response.status), triggered)
             return response
 
     def handle_oauth2(
@@ -307,26 +251,41 @@ class Persistence:
         if endpoint == "/oauth2/userInfo":
             return self.mock.handle_oauth2(endpoint, form, basic, bearer, region=region)
         with self._lock:
+            triggered = self._triggered()
             tape = self.recorder.start()
             try:
                 answer = self.mock.handle_oauth2(endpoint, form, basic, bearer, region=region)
             finally:
                 self.recorder.stop()
-            self._journal(("oauth2", region, (endpoint, form, basic), tape, answer[0]))
+            self._keep(("oauth2", region, (endpoint, form, basic), tape, answer[0]), triggered)
             return answer
+
+    def _triggered(self) -> tuple[object, int]:
+        events = self.mock.triggers.events
+        return events, len(events)
+
+    def _keep(self, entry: tuple[Any, ...], before: tuple[object, int]) -> None:
+        """Journal `entry`; but a call that ran triggers (webhooks of the control API) cannot be
+        replayed, their answers being another program's, so its outcome is kept as a snapshot."""
+        events = self.mock.triggers.events
+        if events is before[0] and len(events) == before[1]:
+            self._journal(entry)
+        else:
+            self.checkpoint()
 
     def handle_hosted(self, request: PageRequest) -> PageResponse:
         """`CognitoMock.handle_hosted`, journaled before the answer leaves (with the answers of
         any outbound calls it was given, so replay needs no identity provider). An answer that
         only asks for outbound calls changed nothing."""
         with self._lock:
+            triggered = self._triggered()
             tape = self.recorder.start()
             try:
                 answer = self.mock.handle_hosted(request)
             finally:
                 self.recorder.stop()
             if not answer.fetch:
-                self._journal(("hosted", None, request, tape, answer.status))
+                self._keep(("hosted", None, request, tape, answer.status), triggered)
             return answer
 
     def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
@@ -339,6 +298,61 @@ class Persistence:
 
     def openid_configuration(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
         return self.mock.openid_configuration(pool_id, region=region)
+
+    def domain_owner(self, domain: str) -> tuple[str, str, str] | None:
+        return self.mock.domain_owner(domain)
+
+    @property
+    def domain_app(self) -> Any:
+        """Managed login answered through this wrapper, so its requests are journaled."""
+        if self._domain_app is None:
+            from cognito_mock.web import DomainApp  # the web framework only when served
+
+            self._domain_app = DomainApp(self)
+        return self._domain_app
+
+    def control(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        """`CognitoMock.control`; what changes state is kept: a seed is journaled with what it
+        drew, a reset is followed by a snapshot, the clock's offset is saved in the file."""
+        if name not in STATE_CHANGING:
+            return self.mock.control(name, params)
+        with self._lock:
+            if name == "reset":
+                answer = self.mock.control(name, params)
+                # reset() gives the mock new, unrecorded ids: record the new stream too.
+                self.mock.ids = RecordingIds(self.recorder, self.mock.seed)
+                self.checkpoint()
+                return answer
+            tape = self.recorder.start()
+            try:
+                answer = self.mock.control(name, params)
+            finally:
+                self.recorder.stop()
+            if name == "seed":
+                self._journal(("control", None, (name, params), tape, 200))
+            else:
+                self._save_clock()
+            return answer
+
+    # -- the clock's offset --------------------------------------------------------------------
+
+    def _movable_clock(self) -> Any:
+        inner = getattr(self.mock.clock, "inner", None)
+        return inner if callable(getattr(inner, "set", None)) else None
+
+    def _save_clock(self) -> None:
+        inner = self._movable_clock()
+        if inner is not None:
+            offset = inner.now() - SystemClock().now()
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('clock_offset', ?)", (repr(offset),)
+            )
+
+    def _restore_clock(self) -> None:
+        inner = self._movable_clock()
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'clock_offset'").fetchone()
+        if inner is not None and row is not None:
+            inner.set(SystemClock().now() + float(row[0]))
 
     # -- compaction and shutdown ---------------------------------------------------------------
 

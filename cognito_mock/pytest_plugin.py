@@ -265,12 +265,16 @@ def cognito_user(cognito_user_pool: UserPoolFactory) -> UserFactory:
 
 @dataclass
 class CognitoServer:
-    """The HTTP endpoint: `url`, the `mock` behind it, and errors raised while answering."""
+    """The HTTP endpoint serving this test's `cognito_mock`: `url`, `mock`, and the errors (bugs,
+    answered as 500s) met while answering; they fail the test at teardown."""
 
     url: str
     mock: CognitoMock
     server: CognitoHTTPServer = field(repr=False)
-    errors: list[BaseException] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[BaseException]:
+        return self.server.errors
 
     def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
         """A boto3 cognito-idp client that talks to this endpoint over HTTP, even while
@@ -285,79 +289,46 @@ class CognitoServer:
             endpoint_url=self.url,
             **kwargs,
         )
-        # `mock.intercept()` (active when a test also uses `cognito_mock`) answers every endpoint
-        # whose prefix is cognito-idp; this client must reach the server, over the socket.
+        # `mock.intercept()` (active while `cognito_mock` is) answers every endpoint whose prefix
+        # is cognito-idp in process; this client must reach the server, over the socket.
         client._endpoint._endpoint_prefix = "cognito-idp-over-http"
         return client
 
 
 @pytest.fixture(scope="session")
-def cognito_server_session(pytestconfig: pytest.Config) -> Iterator[CognitoServer]:
-    """One HTTP endpoint per session (per xdist worker) on a free port; prefer `cognito_server`."""
+def cognito_server_session() -> Iterator[CognitoHTTPServer]:
+    """One HTTP server per session (per xdist worker) on a free 127.0.0.1 port; `cognito_server`
+    points it at each test's mock, so the URL stays the same for the whole session."""
     from cognito_mock.transports.http import start_server
 
-    config, _ = session_config(pytestconfig)
-    errors: list[BaseException] = []
-    mock = _recording_mock(errors)(
-        region=config.region, account_id=config.account_id, validate=config.validate
-    )
-    server = start_server(mock, "127.0.0.1", 0)
-    mock.set_public_url(server.url)
+    server = start_server(None, "127.0.0.1", 0)  # no mock between tests: 503 JSON
     try:
-        yield CognitoServer(url=server.url, mock=mock, server=server, errors=errors)
+        yield server
     finally:
-        server.shutdown()
-        server.server_close()
-        mock.set_public_url(None)
-
-
-def _recording_mock(errors: list[BaseException]) -> type[CognitoMock]:
-    """A CognitoMock class that keeps every non-service error raised while answering HTTP: in a
-    request thread it would otherwise only become a 500 or a dropped connection."""
-    from cognito_mock.errors import ServiceError
-    from cognito_mock.mock import CognitoMock
-
-    def recorded(method: Callable[..., Any]) -> Callable[..., Any]:
-        def answer(self: CognitoMock, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except ServiceError:
-                raise
-            except Exception as error:
-                errors.append(error)
-                raise
-
-        return answer
-
-    return type(
-        "ServedCognitoMock",
-        (CognitoMock,),
-        {
-            name: recorded(getattr(CognitoMock, name))
-            for name in ("handle_wire", "jwks", "openid_configuration")
-        },
-    )
+        server.stop()
 
 
 @pytest.fixture
 def cognito_server(
     request: pytest.FixtureRequest,
-    cognito_server_session: CognitoServer,
-    cognito_mock_config: CognitoMockConfig,
-    cognito_clock: Clock,
+    cognito_server_session: CognitoHTTPServer,
+    cognito_mock: CognitoMock,
 ) -> Iterator[CognitoServer]:
-    """The session's HTTP endpoint, its mock reset for this test (config, seed, `cognito_clock`).
-    Errors raised while serving fail the test at teardown."""
-    handle = cognito_server_session
-    config = cognito_mock_config
-    mock = handle.mock
-    mock.reset(seed=config.seed, clock=cognito_clock)
-    mock.region, mock.account_id, mock.validate = config.region, config.account_id, config.validate
-    handle.errors.clear()
-    yield handle
+    """This test's `cognito_mock` over HTTP (the session's server): one Cognito per test, so
+    pools made by the factories or `cognito_client` are served too. Errors raised while serving
+    (a bug answered as 500) fail the test at teardown."""
+    server = cognito_server_session
+    server.front.target = cognito_mock
+    server.errors.clear()
+    cognito_mock.set_public_url(server.url)
+    try:
+        yield CognitoServer(url=server.url, mock=cognito_mock, server=server)
+    finally:
+        server.front.target = None
+        cognito_mock.set_public_url(None)
 
     def check() -> None:
-        found, handle.errors[:] = list(handle.errors), []
+        found, server.errors[:] = list(server.errors), []
         if found:
             raise found[0]
 

@@ -90,13 +90,21 @@ class RecordingClock(Clock):
     def now(self) -> float:
         return self.recorder.value("time", self.inner.now)
 
+    def __getattr__(self, name: str) -> Any:
+        # Moving the clock (the control API's clock/advance, clock/set) moves the inner clock;
+        # readings stay on the tape. A clock that cannot move has no such methods here either.
+        if name in ("advance", "set", "pin", "unpin"):
+            return getattr(self.inner, name)
+        raise AttributeError(name)
+
     def __repr__(self) -> str:
         return f"RecordingClock({self.inner!r})"
 
 
-def recording_mock(region: str, **kwargs: Any) -> CognitoMock:
-    """A `CognitoMock` whose randomness and clock readings can be recorded and replayed."""
+def recording_mock(region: str, *, clock: Clock | None = None, **kwargs: Any) -> CognitoMock:
+    """A `CognitoMock` whose randomness and readings of `clock` (the system clock by default) can
+    be recorded and replayed."""
     recorder = Recorder()
-    mock = CognitoMock(region=region, clock=RecordingClock(recorder), **kwargs)
+    mock = CognitoMock(region=region, clock=RecordingClock(recorder, clock), **kwargs)
     mock.ids = RecordingIds(recorder)  # before any backend exists: backends copy the reference
     return mock

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from cognito_mock.ids import Ids
     from cognito_mock.mock import CognitoMock
 
-__all__ = ["SeedError", "apply_seed", "load_seed"]
+__all__ = ["SeedError", "apply_seed", "check_seed", "load_seed", "seed_conflicts"]
 
 _POOL_KEYS = {"id", "name", "settings", "clients", "groups", "users"}
 _CLIENT_KEYS = {"id", "name", "secret", "generate_secret", "settings"}
@@ -137,6 +137,23 @@ def _check(path: Path, data: Any) -> None:
                 raise _fail(
                     path, uwhere, "unconfirmed users sign up through the pool's first client"
                 )
+
+
+def check_seed(data: Any, source: str = "seed") -> None:
+    """SeedError unless `data` is a well-formed seed document (as `load_seed` checks a file)."""
+    _check(Path(source), data)
+
+
+def seed_conflicts(mock: CognitoMock, data: dict[str, Any]) -> str | None:
+    """What in a checked seed document already exists in `mock` (a pool or client id), or None."""
+    for p, pool in enumerate(data.get("pools") or []):
+        fixed_id = pool.get("id")
+        if fixed_id and fixed_id in mock.backend(fixed_id.split("_", 1)[0]).pools:
+            return f"pools[{p}]: pool {fixed_id} already exists"
+        for c, client in enumerate(pool.get("clients") or []):
+            if client.get("id") and client["id"] in mock.services.client_index:
+                return f"pools[{p}].clients[{c}]: app client {client['id']} already exists"
+    return None
 
 
 @contextmanager

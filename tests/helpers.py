@@ -7,8 +7,11 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import http.client
 import importlib
+import json
 import os
+import socket
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -26,8 +29,10 @@ __all__ = [
     "PASSWORD",
     "Agent",
     "add_client",
+    "exchange",
     "fails",
     "forms",
+    "http_request",
     "needs",
     "record",
     "secret_hash",
@@ -92,6 +97,42 @@ def needs(module: str, why: str = "") -> Any:
     if os.environ.get("CI"):
         return importlib.import_module(module)
     return pytest.importorskip(module, reason=why or f"needs {module}")
+
+
+def http_request(
+    url: str, method: str, path: str, body: bytes | str = b"", **headers: str
+) -> tuple[http.client.HTTPResponse, bytes]:
+    """One request on a fresh connection to a served mock: the response and its body."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response, response.read()
+    finally:
+        conn.close()
+
+
+def exchange(url: str, data: bytes, *, timeout: float = 10.0) -> tuple[int, dict[str, str], Any]:
+    """Raw bytes to a served mock, read until it closes: (status, headers, JSON body or bytes).
+    For what http.client cannot send: garbage, stalled requests, lying Content-Length."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as conn:
+        conn.sendall(data)
+        received = b""
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1]) if lines[0] else 0
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    try:
+        return status, headers, json.loads(body)
+    except ValueError:
+        return status, headers, body
 
 
 # ----------------------------------------------------------------------------- managed login

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -314,3 +317,77 @@ def test_an_oauth2_revocation_survives_sigkill(
     users = {u["Username"] for u in again.list_users(UserPoolId=demo["user_pool_id"])["Users"]}
     assert {f"u{i}" for i in range(load)} <= users
     second.stop()
+
+
+def _readme_bash(heading: str) -> str:
+    """The ```bash block under README's `heading`."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"### {heading}\n", 1)[1]
+    return section.split("```bash\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_control_api_curl_examples_run_as_written(
+    tmp_path: Path, stopped: list[Server]
+) -> None:
+    if shutil.which("curl") is None:
+        if os.environ.get("CI"):
+            pytest.fail("needs curl (README's control API examples)")
+        pytest.skip("needs curl (README's control API examples)")
+    server = start(tmp_path)
+    stopped.append(server)
+    assert (
+        f"  control API: {server.url}/_cognito-mock/ (--no-control turns it off)" in server.header
+    )
+    script = _readme_bash("Control API").replace("http://127.0.0.1:9229", server.url)
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
+                            text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    answers, rest, decoder = [], result.stdout.strip(), json.JSONDecoder()
+    while rest:  # curl prints the answers back to back
+        answer, end = decoder.raw_decode(rest)
+        answers.append(answer)
+        rest = rest[end:].strip()
+    assert answers[0] == {"reset": True, "seed": None}
+    assert answers[-1]["UserStatus"] == "CONFIRMED"  # signed up, confirmed with the outbox's code
+    clocks = [a for a in answers if "movable" in a]
+    assert clocks[1]["epoch"] >= clocks[0]["epoch"] + 3601
+    assert clocks[2]["iso"].startswith("2030-01-01T00:00:0")
+    remote = server.client()
+    assert remote.describe_user_pool(UserPoolId="us-east-1_Example1")["UserPool"]["Name"] == (
+        "example"
+    )
+    server.stop()
+
+
+def test_no_control_turns_the_control_api_off(tmp_path: Path, stopped: list[Server]) -> None:
+    server = start(tmp_path, "--no-control")
+    stopped.append(server)
+    assert not any("control API" in line for line in server.header)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{server.url}/_cognito-mock/clock", timeout=10)
+    assert caught.value.code == 404
+    assert json.load(caught.value)["__type"] == "UnknownOperationException"
+    server.stop()
+
+
+def test_the_served_clock_moves_through_the_control_api(
+    tmp_path: Path, stopped: list[Server]
+) -> None:
+    server = start(tmp_path, "--demo")
+    stopped.append(server)
+    demo = dict(line.strip().split(": ", 1) for line in server.header if ": " in line)
+    remote = server.client()
+    token = remote.initiate_auth(
+        ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]},
+    )["AuthenticationResult"]["AccessToken"]  # fmt: skip
+    assert remote.get_user(AccessToken=token)["Username"] == demo["username"]
+    request = urllib.request.Request(
+        f"{server.url}/_cognito-mock/clock/advance", data=b'{"seconds": 3601}', method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert json.load(answer)["movable"] is True
+    with pytest.raises(remote.exceptions.NotAuthorizedException) as caught:
+        remote.get_user(AccessToken=token)
+    assert caught.value.response["Error"]["Message"] == "Access Token has expired"
+    server.stop()

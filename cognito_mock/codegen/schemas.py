@@ -1,7 +1,8 @@
 """Turns the botocore `cognito-idp` service model into JSON Schemas (draft 2020-12) and an index.
 
 Dev-only: imports botocore. The output describes the JSON 1.1 wire form: timestamps are epoch-second
-numbers, blobs base64 strings, and `pattern` is the model's Java pattern translated for full-match use.
+numbers, blobs base64 strings (bounded in bytes by `x-aws-min-bytes` / `x-aws-max-bytes`), and
+`pattern` is the model's Java pattern translated for full-match use.
 """
 
 from __future__ import annotations
@@ -22,10 +23,6 @@ INDEX_FILE = "index.json"
 _STATUS = {"ForbiddenException": 403, "UnauthorizedException": 401, "TooManyRequestsException": 429}
 
 Shape = dict[str, Any]
-
-
-def _base64_length(size: int) -> int:
-    return 4 * ((size + 2) // 3)
 
 
 def _shape_schema(shape: Shape) -> dict[str, Any]:
@@ -68,12 +65,14 @@ def _shape_schema(shape: Shape) -> dict[str, Any]:
     elif kind == "timestamp":
         schema = {"type": "number", "x-aws-type": "timestamp"}
     elif kind == "blob":
-        # Bounds in the model count bytes; on the wire they bound the base64 text.
+        # The model's bounds count bytes of the decoded value. JSON Schema can only bound the
+        # length of the base64 text, which cannot tell 131,072 bytes from 131,073 (both 174,764
+        # characters), so the bounds stay in bytes under their own keywords for the validators.
         schema = {"type": "string", "contentEncoding": "base64", "x-aws-type": "blob"}
         if "min" in shape:
-            schema["minLength"] = _base64_length(shape["min"])
+            schema["x-aws-min-bytes"] = shape["min"]
         if "max" in shape:
-            schema["maxLength"] = _base64_length(shape["max"])
+            schema["x-aws-max-bytes"] = shape["max"]
     elif kind == "list":
         schema = {"type": "array", "items": {"$ref": "#/$defs/" + shape["member"]["shape"]}}
         if "min" in shape:

@@ -23,9 +23,9 @@ from cognito_mock.strategies.domain import (
     usernames,
 )
 from cognito_mock.strategies.examples import minimal_value, pattern_breaker, string_example
+from cognito_mock.strategies.inference import Mode, from_operation, from_shape
 from cognito_mock.strategies.invalid import InvalidRequest
 from cognito_mock.strategies.patterns import pattern_strings
-from cognito_mock.strategies.requests import Mode, from_operation, from_shape
 
 __all__ = [
     "FAKER_LOCALES",

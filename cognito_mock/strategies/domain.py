@@ -1,14 +1,17 @@
 """Semantically valid Cognito values: usernames, passwords for a policy, attributes for a schema, people.
 
 Realistic text (emails, names, addresses) comes from faker seeded with a Hypothesis-drawn integer, so
-every example replays and shrinks (towards what faker gives for seed 0). Imports `hypothesis`,
-`faker` (lazily, on first draw) and the backend's attribute and password rules.
+every example replays and shrinks (towards what faker gives for seed 0). Every public strategy is a
+composite: a failing example prints the value (`email='achang@example.org'`) and the strategy its
+call (`passwords({'MinimumLength': 6})`). Imports `hypothesis`, `faker` (lazily, on first draw)
+and the backend's attribute and password rules.
 """
 
 from __future__ import annotations
 
+import json
 import string
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NewType
 
 from hypothesis import strategies as st
@@ -70,126 +73,142 @@ _PHONE_PLANS = (("1", 10), ("44", 10), ("49", 11), ("33", 9), ("91", 10), ("55",
 
 @cache
 def _faker(locale: str) -> Any:
-    from faker import Faker
+    from faker import Faker  # optional: only the people strategies need it
 
     return Faker(locale)
 
 
-def _faked(method: str, locale_choices: tuple[str, ...] = ("en_US",)) -> st.SearchStrategy[str]:
+@cache
+def _below(size: int) -> st.SearchStrategy[int]:
+    return st.integers(0, size - 1)
+
+
+_SEEDS = st.integers(0, 2**32 - 1)
+_FIRST_DIGITS = st.integers(2, 9)
+_NATIONAL_DIGITS = st.text(alphabet=string.digits, min_size=11, max_size=11)
+_LOCALE_TAGS = st.sampled_from([code.replace("_", "-") for code in FAKER_LOCALES])
+_SUFFIXES = st.integers(0, 9999)
+
+
+def _fake(draw: Any, method: str, locale_choices: tuple[str, ...]) -> str:
     """`Faker(locale).<method>()` for a drawn locale and seed; shrinks towards locale 0, seed 0."""
-
-    def make(args: tuple[int, int]) -> str:
-        locale, seed = args
-        fake = _faker(locale_choices[locale])
-        fake.seed_instance(seed)
-        return str(getattr(fake, method)())
-
-    return st.tuples(st.integers(0, len(locale_choices) - 1), st.integers(0, 2**32 - 1)).map(make)
+    fake = _faker(locale_choices[draw(_below(len(locale_choices)))])
+    fake.seed_instance(draw(_SEEDS))
+    return str(getattr(fake, method)())
 
 
-def emails() -> st.SearchStrategy[str]:
+@st.composite
+def _faked(draw: Any, method: str, locale_choices: tuple[str, ...] = ("en_US",)) -> str:
+    return _fake(draw, method, locale_choices)
+
+
+@st.composite
+def emails(draw: Any) -> str:
     """Realistic email addresses at reserved example domains; shrinks towards faker's seed-0 address."""
-    return _faked("safe_email")
+    return _fake(draw, "safe_email", ("en_US",))
 
 
-def phone_numbers() -> st.SearchStrategy[str]:
+@st.composite
+def phone_numbers(draw: Any) -> str:
     """E.164 numbers (`+` country code and national number); shrinks towards `+12000000000`."""
-
-    def make(args: tuple[int, int, str]) -> str:
-        plan, first, rest = args
-        code, size = _PHONE_PLANS[plan]
-        return f"+{code}{first}{rest[: size - 1]}"
-
-    digits = st.text(alphabet=string.digits, min_size=11, max_size=11)
-    return st.tuples(st.integers(0, len(_PHONE_PLANS) - 1), st.integers(2, 9), digits).map(make)
+    code, size = _PHONE_PLANS[draw(_below(len(_PHONE_PLANS)))]
+    first = draw(_FIRST_DIGITS)
+    return f"+{code}{first}{draw(_NATIONAL_DIGITS)[: size - 1]}"
 
 
-def names(locales: tuple[str, ...] = FAKER_LOCALES) -> st.SearchStrategy[str]:
+@st.composite
+def names(draw: Any, locales: tuple[str, ...] = FAKER_LOCALES) -> str:
     """Full names in several scripts; shrinks towards faker's seed-0 name in the first locale."""
-    return _faked("name", locales)
+    return _fake(draw, "name", locales)
 
 
-def addresses(locales: tuple[str, ...] = FAKER_LOCALES) -> st.SearchStrategy[str]:
+@st.composite
+def addresses(draw: Any, locales: tuple[str, ...] = FAKER_LOCALES) -> str:
     """Postal addresses (multi-line strings); shrinks towards faker's seed-0 address in en_US."""
-    return _faked("address", locales)
+    return _fake(draw, "address", locales)
 
 
-def locales() -> st.SearchStrategy[str]:
+@st.composite
+def locales(draw: Any) -> str:
     """BCP 47 tags such as `en-US` (the `locale` attribute's form); shrinks towards `en-US`."""
-    return st.sampled_from([code.replace("_", "-") for code in FAKER_LOCALES])
+    tag: str = draw(_LOCALE_TAGS)
+    return tag
 
 
-def _cases(value: str) -> st.SearchStrategy[str]:
-    flips = st.lists(st.booleans(), min_size=len(value), max_size=len(value))
-    return flips.map(
-        lambda f: "".join(c.swapcase() if b else c for c, b in zip(value, f, strict=True))
-    )
+@cache
+def _flips(size: int) -> st.SearchStrategy[list[bool]]:
+    return st.lists(st.booleans(), min_size=size, max_size=size)
 
 
-def usernames(config: str = "plain") -> st.SearchStrategy[str]:
+def _plain_username(draw: Any) -> str:
+    suffix = draw(_SUFFIXES)
+    return f"{_fake(draw, 'user_name', ('en_US',))}{suffix or ''}"[:128]
+
+
+@st.composite
+def usernames(draw: Any, config: str = "plain") -> str:
     """Usernames a pool with that username configuration accepts.
 
     `plain`: faker user names with a drawn suffix (never email- or phone-shaped, as alias pools
     require); `email` / `phone`: `emails()` / `phone_numbers()` (pools with UsernameAttributes);
     `case_insensitive`: plain names in mixed case. Shrinks towards faker's seed-0 user name.
     """
-
-    def build() -> st.SearchStrategy[str]:
-        if config not in USERNAME_CONFIGS:
-            raise ValueError(f"config must be one of {', '.join(USERNAME_CONFIGS)}; got {config!r}")
-        if config == "email":
-            return emails()
-        if config == "phone":
-            return phone_numbers()
-        plain = st.tuples(_faked("user_name"), st.integers(0, 9999)).map(
-            lambda p: f"{p[0]}{p[1] or ''}"[:128]
-        )
-        return plain.flatmap(_cases) if config == "case_insensitive" else plain
-
-    return st.deferred(build)
+    if config not in USERNAME_CONFIGS:
+        raise ValueError(f"config must be one of {', '.join(USERNAME_CONFIGS)}; got {config!r}")
+    if config == "email":
+        return _fake(draw, "safe_email", ("en_US",))
+    if config == "phone":
+        found: str = draw(phone_numbers())
+        return found
+    name = _plain_username(draw)
+    if config == "case_insensitive":
+        flips = draw(_flips(len(name)))
+        name = "".join(c.swapcase() if flip else c for c, flip in zip(name, flips, strict=True))
+    return name
 
 
 def _policy_value(policy: dict[str, Any], rule: str) -> bool:
     return bool(policy.get(_RULE_KEYS[rule], True))
 
 
+@cache
+def _chars(alphabet: str, size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet=alphabet, min_size=size, max_size=size)
+
+
+@cache
+def _ints(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(lo, hi)
+
+
+@st.composite
 def passwords(
-    policy: dict[str, Any] | None = None, *, violate: str | None = None
-) -> st.SearchStrategy[str]:
+    draw: Any, policy: dict[str, Any] | None = None, *, violate: str | None = None
+) -> str:
     """Passwords meeting a `PasswordPolicyType` (wire form; missing keys take the service defaults).
 
     With `violate` ("length", "uppercase", "lowercase", "numbers" or "symbols") the password breaks
     exactly that rule, which the policy must enforce; the service answers with
     `PASSWORD_RULES[violate]`. Shrinks towards the shortest password, its required classes first.
     """
-
-    def build() -> st.SearchStrategy[str]:
-        rules = dict(policy or {})
-        if violate is not None and violate not in PASSWORD_RULES:
-            raise ValueError(f"violate must be one of {', '.join(PASSWORD_RULES)}; got {violate!r}")
-        if violate in _RULE_KEYS and not _policy_value(rules, violate):
-            raise ValueError(f"the policy does not require {violate}: nothing to violate")
-        needed = [c for c in _CLASSES if _policy_value(rules, c) and c != violate]
-        allowed = "".join(v for k, v in _CLASSES.items() if k != violate)
-        minimum = int(rules.get("MinimumLength", 8))
-        if violate == "length":
-            if minimum - 1 < max(len(needed), 1):
-                raise ValueError(f"no password shorter than {minimum} can hold {needed}")
-            low, high = max(len(needed), 1), minimum - 1
-        else:
-            low = max(minimum, len(needed), 1)
-            high = min(max(low + 8, 12), 256)
-        heads = st.tuples(*(st.sampled_from(_CLASSES[c]) for c in needed))
-        tails = st.integers(low, high).flatmap(
-            lambda size: st.text(
-                alphabet=allowed, min_size=size - len(needed), max_size=size - len(needed)
-            )
-        )
-        return st.tuples(heads, tails).flatmap(
-            lambda parts: st.permutations(list("".join(parts[0]) + parts[1])).map("".join)
-        )
-
-    return st.deferred(build)
+    rules = dict(policy or {})
+    if violate is not None and violate not in PASSWORD_RULES:
+        raise ValueError(f"violate must be one of {', '.join(PASSWORD_RULES)}; got {violate!r}")
+    if violate in _RULE_KEYS and not _policy_value(rules, violate):
+        raise ValueError(f"the policy does not require {violate}: nothing to violate")
+    needed = [c for c in _CLASSES if _policy_value(rules, c) and c != violate]
+    allowed = "".join(v for k, v in _CLASSES.items() if k != violate)
+    minimum = int(rules.get("MinimumLength", 8))
+    if violate == "length":
+        if minimum - 1 < max(len(needed), 1):
+            raise ValueError(f"no password shorter than {minimum} can hold {needed}")
+        low, high = max(len(needed), 1), minimum - 1
+    else:
+        low = max(minimum, len(needed), 1)
+        high = min(max(low + 8, 12), 256)
+    heads = [draw(_chars(_CLASSES[c], 1)) for c in needed]
+    tail = draw(_chars(allowed, draw(_ints(low, high)) - len(needed)))
+    return "".join(draw(st.permutations([*heads, *tail])))
 
 
 _TEXT_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -206,6 +225,11 @@ _TEXT_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+@st.composite
+def _numerals(draw: Any, lo: int, hi: int) -> str:
+    return str(draw(_ints(lo, hi)))
+
+
 def _standard_value(name: str) -> st.SearchStrategy[str] | None:
     if name == "email":
         return emails()
@@ -220,7 +244,7 @@ def _standard_value(name: str) -> st.SearchStrategy[str] | None:
     if name == "gender":
         return st.sampled_from(["female", "male", "other"])
     if name == "updated_at":
-        return st.integers(0, 4_102_444_800).map(str)
+        return _numerals(0, 4_102_444_800)
     if name in _TEXT_VALUES:
         method, where = _TEXT_VALUES[name]
         return _faked(method, where)
@@ -232,7 +256,7 @@ def _custom_value(entry: dict[str, Any]) -> st.SearchStrategy[str]:
     if kind == "Number":
         limits = entry.get("NumberAttributeConstraints") or {}
         lo = int(limits.get("MinValue", -(2**31)))
-        return st.integers(lo, int(limits.get("MaxValue", max(lo, 0) + 10**6))).map(str)
+        return _numerals(lo, int(limits.get("MaxValue", max(lo, 0) + 10**6)))
     if kind == "Boolean":
         return st.sampled_from(["true", "false"])
     if kind == "DateTime":
@@ -247,6 +271,12 @@ def _custom_value(entry: dict[str, Any]) -> st.SearchStrategy[str]:
     )
 
 
+@st.composite
+def _cut(draw: Any, values: st.SearchStrategy[str], most: int) -> str:
+    value: str = draw(values)
+    return value[:most]
+
+
 def _value_for(entry: dict[str, Any]) -> st.SearchStrategy[str]:
     name = entry["Name"]
     if entry.get("AttributeDataType") == "Boolean":
@@ -255,33 +285,33 @@ def _value_for(entry: dict[str, Any]) -> st.SearchStrategy[str]:
     standard = _standard_value(name)
     if standard is None:
         return _custom_value(entry)
-    hi = int(limits.get("MaxLength", 2048))
-    return standard.map(lambda v: v[:hi])
+    return _cut(standard, int(limits.get("MaxLength", 2048)))
 
 
+@lru_cache(maxsize=64)
+def _attribute_values(schema_json: str, developer: bool) -> st.SearchStrategy[dict[str, str]]:
+    """Name -> value for a schema (given as JSON, so that it can key this cache)."""
+    entries = json.loads(schema_json) if schema_json else STANDARD_ATTRIBUTES
+    usable = [
+        e for e in entries if e["Name"] != "sub" and (developer or not e["Name"].startswith("dev:"))
+    ]
+    must = {e["Name"]: _value_for(e) for e in usable if e.get("Required")}
+    may = {e["Name"]: _value_for(e) for e in usable if not e.get("Required")}
+    return st.fixed_dictionaries(must, optional=may)
+
+
+@st.composite
 def attributes(
-    schema: list[dict[str, Any]] | None = None, *, developer: bool = False
-) -> st.SearchStrategy[list[dict[str, str]]]:
+    draw: Any, schema: list[dict[str, Any]] | None = None, *, developer: bool = False
+) -> list[dict[str, str]]:
     """`[{Name, Value}]` lists a pool with `schema` (DescribeUserPool's SchemaAttributes) accepts.
 
     Every required attribute is present; other writable ones are drawn. `sub` is never set, `dev:`
     attributes only with `developer=True`. Shrinks towards the required attributes alone.
     """
-
-    def build() -> st.SearchStrategy[list[dict[str, str]]]:
-        entries = STANDARD_ATTRIBUTES if schema is None else schema
-        usable = [
-            e
-            for e in entries
-            if e["Name"] != "sub" and (developer or not e["Name"].startswith("dev:"))
-        ]
-        must = {e["Name"]: _value_for(e) for e in usable if e.get("Required")}
-        may = {e["Name"]: _value_for(e) for e in usable if not e.get("Required")}
-        return st.fixed_dictionaries(must, optional=may).map(
-            lambda values: [{"Name": k, "Value": v} for k, v in values.items()]
-        )
-
-    return st.deferred(build)
+    key = "" if schema is None else json.dumps(schema, sort_keys=True, default=str)
+    values: dict[str, str] = draw(_attribute_values(key, developer))
+    return [{"Name": name, "Value": value} for name, value in values.items()]
 
 
 def register_types() -> None:

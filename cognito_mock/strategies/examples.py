@@ -7,6 +7,7 @@ class member and repeat count, then growing the first open-ended repeat to reach
 
 from __future__ import annotations
 
+import base64
 import re
 from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -15,7 +16,7 @@ from typing import Any
 
 from cognito_mock.shapes import schema_document
 
-__all__ = ["minimal_value", "pattern_breaker", "string_example"]
+__all__ = ["minimal_value", "pattern_breaker", "string_example", "zero_blob"]
 
 _PREFERRED = "a0A_-.x!"
 
@@ -110,6 +111,12 @@ def string_example(pattern: str | None, lo: int, hi: int | None) -> str:
     return value
 
 
+@cache
+def zero_blob(size: int) -> str:
+    """The base64 text of `size` zero bytes (a blob of that size on the wire)."""
+    return base64.b64encode(bytes(size)).decode("ascii")
+
+
 def minimal_value(shape: str) -> Any:
     """The smallest value of `shape` that passes the model: required members only."""
     schema = _schema(shape)
@@ -119,6 +126,8 @@ def minimal_value(shape: str) -> Any:
     if kind == "string":
         if "enum" in schema:
             return schema["enum"][0]
+        if schema.get("x-aws-type") == "blob":
+            return zero_blob(schema.get("x-aws-min-bytes", 0))
         return string_example(
             schema.get("pattern"), schema.get("minLength", 0), schema.get("maxLength")
         )

@@ -1,5 +1,7 @@
 """Requests that break exactly one model constraint, labelled with the member path and constraint text.
 
+Imports `valid` (a valid value is the starting point), `examples` and the request validator.
+
 A valid value is drawn first; then one place in it (a present value, a required member, an absent
 optional member) and one way to break it there. Each candidate breakage is checked locally to break
 exactly the intended constraint, so the labels are right by construction.
@@ -8,13 +10,18 @@ exactly the intended constraint, so the labels are right by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
 
 from cognito_mock.shapes import schema_document
-from cognito_mock.strategies.examples import minimal_value, pattern_breaker, string_example
+from cognito_mock.strategies.examples import (
+    minimal_value,
+    pattern_breaker,
+    string_example,
+    zero_blob,
+)
+from cognito_mock.strategies.valid import build
 from cognito_mock.validation.compiled import member_shape
 from cognito_mock.validation.explain import MISSING, MapKey, Path, Violation, explain
 from cognito_mock.validation.messages import aws_path, service_message
@@ -103,7 +110,20 @@ def _try_example(pattern: str | None, size: int) -> str | None:
         return None
 
 
+def _blob_breaks(schema: dict[str, Any]) -> list[tuple[Any, str]]:
+    """One byte too many or too few (the model counts a blob's decoded bytes)."""
+    out: list[tuple[Any, str]] = []
+    lo, hi = schema.get("x-aws-min-bytes", 0), schema.get("x-aws-max-bytes")
+    if hi is not None:
+        out.append((zero_blob(hi + 1), _length("length", False, hi)))
+    if lo > 0:
+        out.append((zero_blob(lo - 1), _length("length", True, lo)))
+    return out
+
+
 def _string_breaks(schema: dict[str, Any], value: str, draw: Any) -> list[tuple[Any, str]]:
+    if schema.get("x-aws-type") == "blob":
+        return _blob_breaks(schema)
     out: list[tuple[Any, str]] = []
     pattern, lo, hi = schema.get("pattern"), schema.get("minLength", 0), schema.get("maxLength")
     if "enum" in schema:
@@ -202,17 +222,10 @@ def _replace(value: Any, path: Path, new: Any) -> Any:
     return {**value, head: _replace(value[head], rest, new)}
 
 
-@cache
-def _valid(shape: str) -> st.SearchStrategy[Any]:
-    from cognito_mock.strategies.requests import from_shape
-
-    return from_shape(shape, mode="valid")
-
-
 @st.composite
 def invalid_values(draw: Any, shape: str) -> InvalidRequest:
     """An `InvalidRequest` for `shape`; shrinks towards its first member's first breakage."""
-    value = draw(_valid(shape))
+    value = draw(build(shape, "valid"))
     sites = _sites(shape, value, (), False, [])
     start = draw(st.integers(0, len(sites) - 1))
     for site in sites[start:] + sites[:start]:

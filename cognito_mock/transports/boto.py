@@ -11,8 +11,9 @@ import io
 import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager, contextmanager
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
@@ -23,6 +24,7 @@ from botocore.signers import RequestSigner
 from cognito_mock.transports.wire import WireResponse
 
 __all__ = [
+    "Interception",
     "WireHandler",
     "as_aws_response",
     "before_send",
@@ -33,6 +35,7 @@ __all__ = [
 
 # (operation target header, body, region) -> wire response; the façade supplies it.
 WireHandler = Callable[[str | None, bytes | None, str], WireResponse]
+F = TypeVar("F", bound=Callable[..., Any])
 
 _DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -161,3 +164,30 @@ def intercepting(handle: WireHandler, default_region: str) -> Iterator[None]:
                 Endpoint._send = _original_send
                 RequestSigner.sign = _original_sign
                 ClientExceptionsFactory.create_client_exceptions = _original_exceptions
+
+
+class Interception(AbstractContextManager["Interception"]):
+    """`mock.intercept()`: `intercepting` as a context manager and a decorator."""
+
+    def __init__(self, handle: WireHandler, default_region: str) -> None:
+        self._handle = handle
+        self._region = default_region
+        self._context: AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> Interception:
+        self._context = intercepting(self._handle, self._region)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._context is not None
+        self._context.__exit__(None, None, None)
+        self._context = None
+
+    def __call__(self, func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with Interception(self._handle, self._region):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

@@ -3,7 +3,8 @@
 Each shape becomes one generated Python function in which scalar members are checked inline (no
 call per member), so a valid value costs a dict lookup and a comparison or two per member. When a
 validator says no, the slower `explain` walker words the reasons. Verdicts must equal jsonschema's
-on the same schemas (a differential test holds them together).
+on the same schemas (a differential test holds them together), plus the blob byte bounds that JSON
+Schema cannot state (`validation/blobs.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from cognito_mock.shapes import AMENDED_FLOW_LIST, schema_document
+from cognito_mock.validation.blobs import decoded_size
 
 __all__ = ["REQUEST_OVERRIDES", "RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
 
@@ -78,12 +80,13 @@ class _Source:
 _MISSING = object()
 
 
-def _length(schema: dict[str, Any], var: str, lo_key: str, hi_key: str) -> list[str]:
+def _length(schema: dict[str, Any], size: str, lo_key: str, hi_key: str) -> list[str]:
+    """Bound checks of `size`, an expression (`len(x)`, or a blob's decoded size)."""
     out = []
     if schema.get(lo_key, 0) > 0:
-        out.append(f"len({var}) >= {schema[lo_key]}")
+        out.append(f"{size} >= {schema[lo_key]}")
     if hi_key in schema:
-        out.append(f"len({var}) <= {schema[hi_key]}")
+        out.append(f"{size} <= {schema[hi_key]}")
     return out
 
 
@@ -97,7 +100,11 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
         terms = [f"type({var}) is str"]
         if "enum" in schema:
             terms.append(f"{var} in {src.const(frozenset(schema['enum']))}")
-        terms += _length(schema, var, "minLength", "maxLength")
+        terms += _length(schema, f"len({var})", "minLength", "maxLength")
+        if schema.get("x-aws-type") == "blob":
+            terms += _length(
+                schema, f"{src.const(decoded_size)}({var})", "x-aws-min-bytes", "x-aws-max-bytes"
+            )
         if "pattern" in schema:
             terms.append(f"{src.const(re.compile(schema['pattern']).search)}({var}) is not None")
         return "(" + " and ".join(terms) + ")"
@@ -118,7 +125,7 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
 
 def _array_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:
     item = _inline(_ref_name(schema["items"]), "v", src, response)
-    size = _length(schema, "x", "minItems", "maxItems")
+    size = _length(schema, "len(x)", "minItems", "maxItems")
     lines = ["    if type(x) is not list: return False"]
     if size:
         lines.append(f"    if not ({' and '.join(size)}): return False")
@@ -129,7 +136,7 @@ def _array_source(schema: dict[str, Any], src: _Source, response: bool) -> list[
 def _map_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:
     key = _inline(_ref_name(schema["propertyNames"]), "k", src, response)
     value = _inline(_ref_name(schema["additionalProperties"]), "v", src, response)
-    size = _length(schema, "x", "minProperties", "maxProperties")
+    size = _length(schema, "len(x)", "minProperties", "maxProperties")
     lines = ["    if type(x) is not dict: return False"]
     if size:
         lines.append(f"    if not ({' and '.join(size)}): return False")

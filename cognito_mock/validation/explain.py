@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from cognito_mock.shapes import schema_document
+from cognito_mock.validation.blobs import ByteBuffer, decoded_size
 from cognito_mock.validation.compiled import member_shape
 
 __all__ = ["MISSING", "MapKey", "Path", "Violation", "explain"]
@@ -116,6 +117,11 @@ def explain(
         article = "an" if _type_name(schema)[0] in "aeiou" else "a"
         return [Violation(path, f"Member must be {article} {_type_name(schema)}", value, sensitive)]
     out = [Violation(path, c, value, sensitive) for c in _scalar_constraints(schema, value)]
+    if schema.get("x-aws-type") == "blob":
+        # Bounds count decoded bytes, and the service shows the buffer, not the bytes.
+        size = decoded_size(value)
+        bounds = _bounds(schema, size, "x-aws-min-bytes", "x-aws-max-bytes", "length")
+        out += [Violation(path, c, ByteBuffer(size), sensitive) for c in bounds]
     kind = schema.get("type")
     if kind == "array":
         item = _ref(schema["items"])

@@ -256,32 +256,41 @@ def test_cognito_outbox_collects_messages(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2)
 
 
-def test_cognito_server_one_per_session_reset_per_test(pytester: pytest.Pytester) -> None:
+def test_cognito_server_serves_the_tests_own_mock_on_one_url_per_session(
+    pytester: pytest.Pytester,
+) -> None:
     result = run(
         pytester,
         """
         import json, urllib.request
+        import boto3
         urls, mocks = [], []
 
-        def test_first(cognito_server, cognito_clock, cognito_mock, cognito_user_pool):
+        def test_first(cognito_server, cognito_clock, cognito_mock, cognito_user_pool, cognito_user):
             urls.append(cognito_server.url); mocks.append(cognito_server.mock)
             assert cognito_server.url.startswith("http://127.0.0.1:")
-            assert cognito_server.mock.clock is cognito_clock
+            assert cognito_server.mock is cognito_mock and cognito_mock.clock is cognito_clock
+            # One Cognito: a pool made by the factory is served, its JWKS answered by URL
+            pool = cognito_user_pool()
+            user = cognito_user("ann", pool=pool)
+            with urllib.request.urlopen(f"{cognito_server.url}/{pool.id}/.well-known/jwks.json") as r:
+                assert {k["use"] for k in json.load(r)["keys"]} == {"sig"}
             client = cognito_server.client()
             assert client.meta.endpoint_url == cognito_server.url
-            pool_id = client.create_user_pool(PoolName="over-http")["UserPool"]["Id"]
-            with urllib.request.urlopen(f"{cognito_server.url}/{pool_id}/.well-known/jwks.json") as r:
-                assert len(json.load(r)["keys"]) >= 1
-            made = cognito_user_pool(mock=cognito_server.mock)
-            assert len(client.list_user_pools(MaxResults=10)["UserPools"]) == 2
-            assert made.mock is cognito_server.mock
-            # cognito_mock intercepts in-process clients, but not the server's own client
-            assert cognito_mock.call("ListUserPools", MaxResults=10)["UserPools"] == []
+            got = client.admin_get_user(UserPoolId=pool.id, Username="ann")
+            assert got["UserAttributes"][0]["Value"] == user.sub
+            # ... and what the HTTP client makes, the in-process clients see
+            made = client.create_user_pool(PoolName="over-http")["UserPool"]["Id"]
+            local = boto3.client("cognito-idp", region_name="us-east-1")
+            assert {p["Id"] for p in local.list_user_pools(MaxResults=10)["UserPools"]} == {
+                pool.id, made}
+            assert cognito_mock.public_url == cognito_server.url
 
-        def test_second(cognito_server):
-            assert cognito_server.url == urls[0] and cognito_server.mock is mocks[0]
+        def test_second(cognito_server, cognito_mock):
+            assert cognito_server.url == urls[0]
+            assert cognito_server.mock is cognito_mock and cognito_mock is not mocks[0]
             assert cognito_server.client().list_user_pools(MaxResults=10)["UserPools"] == []
-            assert cognito_server.mock.public_url == cognito_server.url
+            assert mocks[0].public_url is None   # the first test's mock is no longer served
         """,
     )
     result.assert_outcomes(passed=2)
@@ -300,8 +309,9 @@ def test_cognito_server_reports_errors_raised_while_serving(pytester: pytest.Pyt
         def test_server_error(cognito_server):
             cognito_server.mock.faults.fail("ListUserPools", when=explode)
             client = cognito_server.client(config=Config(retries={"total_max_attempts": 1}))
-            with pytest.raises(Exception):
-                client.list_user_pools(MaxResults=1)   # the connection just drops
+            with pytest.raises(client.exceptions.InternalErrorException) as caught:
+                client.list_user_pools(MaxResults=1)   # a loud 500, never a dropped connection
+            assert "ZeroDivisionError: in the server thread" in str(caught.value)
 
         def test_next_is_clean(cognito_server):
             assert cognito_server.client().list_user_pools(MaxResults=1)["UserPools"] == []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from typing import Any
 
 import pytest
@@ -24,6 +22,8 @@ META = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# Reaching a boundary needs no shrinking; a fixed seed and no database keep CI runs alike.
+SAMPLE = settings(max_examples=100, database=None, derandomize=True, phases=[Phase.generate])
 
 
 @pytest.mark.parametrize("op", operation_names())
@@ -76,25 +76,31 @@ def test_invalid_mode_reaches_every_kind_of_constraint(op: str, kind: str) -> No
 
 def test_edge_mode_reaches_both_length_bounds() -> None:
     # UsernameType is 1..128 characters.
-    longest = find(from_shape("UsernameType", mode="edge"), lambda v: len(v) == 128)
-    shortest = find(from_shape("UsernameType", mode="edge"), lambda v: len(v) == 1)
+    edge = from_shape("UsernameType", mode="edge")
+    longest = find(edge, lambda v: len(v) == 128, settings=SAMPLE)
+    shortest = find(edge, lambda v: len(v) == 1, settings=SAMPLE)
     assert (len(longest), len(shortest)) == (128, 1)
-    unicode = find(
-        from_shape("UsernameType", mode="edge"), lambda v: any(ord(c) > 0xFFFF for c in v)
-    )
+    unicode = find(edge, lambda v: any(ord(c) > 0xFFFF for c in v), settings=SAMPLE)
     assert request_violations("AdminGetUser", {"UserPoolId": "a_b", "Username": unicode}) == []
 
 
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")  # every member at its longest
 def test_edge_mode_fills_every_optional_member_and_every_enum_value() -> None:
     members = set(DEFS[operation("CreateUserPool").input]["properties"])
-    full = find(from_operation("CreateUserPool", mode="edge"), lambda r: set(r) == members)
+    edge = from_operation("CreateUserPool", mode="edge")
+    full = find(edge, lambda r: set(r) == members, settings=SAMPLE)
     assert set(full) == members
     for value in DEFS["UserStatusType"]["enum"]:
-        assert find(from_shape("UserStatusType", mode="edge"), lambda v, w=value: v == w) == value
+        found = find(from_shape("UserStatusType", mode="edge"), lambda v, w=value: v == w)
+        assert found == value
 
 
 def test_valid_examples_shrink_towards_required_members() -> None:
-    smallest = find(from_operation("CreateUserPool"), lambda r: True)
+    smallest = find(
+        from_operation("CreateUserPool"),
+        lambda r: True,
+        settings=settings(database=None, derandomize=True),
+    )
     assert set(smallest) == set(DEFS[operation("CreateUserPool").input]["required"])
     assert find(from_operation("ListUsers"), lambda r: "Limit" in r)["Limit"] == 0
 
@@ -116,30 +122,6 @@ def test_public_names() -> None:
     assert {"from_operation", "from_shape", "InvalidRequest", "passwords", "usernames"} <= set(
         strategies.__all__
     )
-
-
-@pytest.mark.skipif(
-    not os.environ.get("COGNITO_MOCK_BENCH"), reason="timing run: COGNITO_MOCK_BENCH=1"
-)
-def test_one_hundred_valid_examples_of_every_operation_in_a_minute() -> None:
-    start = time.perf_counter()
-    for op in operation_names():
-
-        @settings(
-            max_examples=100,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(from_operation(op))
-        def draw(request: dict[str, Any]) -> None:
-            pass
-
-        draw()
-    elapsed = time.perf_counter() - start
-    print(f"153 operations x 100 valid examples: {elapsed:.1f} s")
-    assert elapsed < 60
 
 
 def _draw_once(strategy: st.SearchStrategy[Any]) -> None:

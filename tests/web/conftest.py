@@ -1,10 +1,8 @@
-"""Fixtures of the served managed-login tests: the domain app of a mock on the system clock,
-served by uvicorn on a free loopback port, with its public URL set (issuer = the served URL)."""
+"""Fixtures of the served managed-login tests: a mock served by `mock.serve()` (the HTTP front
+routes its user pool domains to managed login), with the served URL as issuer."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from cognito_mock import CognitoMock, ManualClock
 from cognito_mock.web import DomainApp
@@ -31,25 +28,8 @@ def served() -> Iterator[Served]:
     # A manual clock at the real time: browsers and Authlib check expiry against real time, and
     # a test can still step past a TOTP window.
     mock = CognitoMock(clock=ManualClock(time.time()))
-    app = DomainApp(mock)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():  # pragma: no cover - the server could not start
-            raise RuntimeError("uvicorn did not start")
-        threading.Event().wait(0.01)
-    url = f"http://127.0.0.1:{port}"
-    mock.set_public_url(url, issuer="server")
-    try:
-        yield Served(mock, url, port, app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
+    with mock.serve(issuer="server") as url:  # domains go to mock.domain_app (managed login)
+        yield Served(mock, url, int(url.rsplit(":", 1)[1]), mock.domain_app)
 
 
 class LoopbackTransport(httpx.HTTPTransport):
