@@ -92,6 +92,7 @@ def chrome(tmp_path: Path) -> Iterator[Any]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    driver.implicitly_wait(10)  # a click returns before the next page has loaded
     try:
         yield driver
     finally:
@@ -137,8 +138,15 @@ def test_a_person_signs_up_signs_in_with_mfa_sso_sign_out_and_federation(
     served: Served, chrome: Any, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     mock, port = served.mock, served.port
+
+    def at(prefix: str) -> bool:
+        """Wait (a click does not) until the browser is at a URL starting with `prefix`."""
+        WebDriverWait(chrome, 15).until(lambda driver: driver.current_url.startswith(prefix))
+        return True
+
     # The IdP: another pool of the same mock, with a user.
     partner = mock.call("CreateUserPool", PoolName="Partner Corp")["UserPool"]["Id"]
     mock.call("CreateUserPoolDomain", UserPoolId=partner, Domain="partner")
@@ -181,7 +189,7 @@ def test_a_person_signs_up_signs_in_with_mfa_sso_sign_out_and_federation(
     try:
         # 1. Sign up and confirm with the code the outbox holds.
         chrome.get(f"{first.url}/login")
-        assert chrome.current_url.startswith(f"http://shop.localhost:{port}/login?")
+        assert at(f"http://shop.localhost:{port}/login?")
         shot = tmp_path / "sign-in.png"
         chrome.save_screenshot(str(shot))
         if os.environ.get("COGNITO_MOCK_SCREENSHOTS"):
@@ -192,6 +200,7 @@ def test_a_person_signs_up_signs_in_with_mfa_sso_sign_out_and_federation(
         chrome.find_element(By.ID, "attr-email").send_keys("dana@example.com")
         chrome.find_element(By.ID, "password").send_keys(PASSWORD)
         chrome.find_element(By.NAME, "signUpButton").click()
+        assert at(f"http://shop.localhost:{port}/confirm?")
         code = mock.outbox.last("dana@example.com").code
         assert code is not None
         chrome.find_element(By.ID, "verification_code").send_keys(code)
@@ -204,17 +213,17 @@ def test_a_person_signs_up_signs_in_with_mfa_sso_sign_out_and_federation(
         totp = pyotp.TOTP(chrome.find_element(By.ID, "totpSecret").text)
         chrome.find_element(By.ID, "totpSetupCode").send_keys(totp.at(mock.clock.now()))
         chrome.find_element(By.NAME, "verifyButton").click()
-        assert chrome.current_url.startswith(f"{first.url}/callback?")
+        assert at(f"{first.url}/callback?")
         assert '"cognito:username":"dana"' in chrome.page_source.replace(" ", "")
         # 3. SSO: the second app signs in without a password.
         chrome.get(f"{second.url}/login")
-        assert chrome.current_url.startswith(f"{second.url}/callback?")
+        assert at(f"{second.url}/callback?")
         assert '"cognito:username":"dana"' in chrome.page_source.replace(" ", "")
         # 4. Sign out: the next sign-in shows the page again, and asks for a TOTP code.
         chrome.get(f"{first.url}/logout")
-        assert chrome.current_url == f"{first.url}/signed-out"
+        assert at(f"{first.url}/signed-out")
         chrome.get(f"{second.url}/login")
-        assert chrome.current_url.startswith(f"http://shop.localhost:{port}/login?")
+        assert at(f"http://shop.localhost:{port}/login?")
         chrome.find_element(By.ID, "signInFormUsername").send_keys("dana")
         chrome.find_element(By.ID, "signInFormPassword").send_keys(PASSWORD)
         chrome.find_element(By.NAME, "signInSubmitButton").click()
@@ -222,16 +231,16 @@ def test_a_person_signs_up_signs_in_with_mfa_sso_sign_out_and_federation(
         mock.clock.advance(30)  # type: ignore[attr-defined]  (a ManualClock)
         chrome.find_element(By.ID, "totpCodeInput").send_keys(code)
         chrome.find_element(By.NAME, "signInButton").click()
-        assert chrome.current_url.startswith(f"{second.url}/callback?")
+        assert at(f"{second.url}/callback?")
         # 5. Federation: the partner's user signs in through the "Partner" button.
         chrome.get(f"{second.url}/logout")
         chrome.get(f"{first.url}/login")
         chrome.find_element(By.ID, "idp-Partner").click()
-        assert chrome.current_url.startswith(f"http://partner.localhost:{port}/login?")
+        assert at(f"http://partner.localhost:{port}/login?")
         chrome.find_element(By.ID, "signInFormUsername").send_keys("pat")
         chrome.find_element(By.ID, "signInFormPassword").send_keys(PASSWORD)
         chrome.find_element(By.NAME, "signInSubmitButton").click()
-        assert chrome.current_url.startswith(f"{first.url}/callback?"), chrome.page_source[:500]
+        assert at(f"{first.url}/callback?"), chrome.page_source[:500]
         source = chrome.page_source.replace(" ", "")
         assert re.search(r'"cognito:username":"Partner_[0-9a-f-]{36}"', source)
         assert '"email":"pat@partner.example"' in source
