@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import threading
+from urllib.parse import urlencode
 
 from cognito_mock.mock import DEFAULT_REGION, CognitoMock
 
@@ -14,13 +15,30 @@ __all__ = ["main"]
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "Demo-Passw0rd!"
+DEMO_DOMAIN = "demo"
+DEMO_CALLBACK = "http://localhost:9229/callback"
 
 
-def create_demo(mock: CognitoMock) -> dict[str, str]:
-    """A pool, a public app client allowing password and SRP sign-in, and a confirmed user."""
+def demo_login_url(mock: CognitoMock, demo: dict[str, str]) -> str | None:
+    """The managed-login URL of the demo client (None for a demo made before it had one)."""
+    pool = mock.backend().pools.get(demo["user_pool_id"])
+    client = pool.clients.get(demo["client_id"]) if pool is not None else None
+    callbacks = (client.settings.get("CallbackURLs") or []) if client is not None else []
+    base = mock.domain_url(demo["user_pool_id"])
+    if not callbacks or base is None:
+        return None
+    query = urlencode({"client_id": demo["client_id"], "response_type": "code",
+                       "scope": "openid email", "redirect_uri": callbacks[0]})  # fmt: skip
+    return f"{base}/login?{query}"
+
+
+def create_demo(mock: CognitoMock, callback: str = DEMO_CALLBACK) -> dict[str, str]:
+    """A pool with the domain `demo`, a public app client allowing password and SRP sign-in and
+    the code flow to `callback` (managed login), and a confirmed user."""
     pool_id = mock.call("CreateUserPool", PoolName="demo", AutoVerifiedAttributes=["email"])[
         "UserPool"
     ]["Id"]
+    mock.call("CreateUserPoolDomain", UserPoolId=pool_id, Domain=DEMO_DOMAIN)
     client_id = mock.call(
         "CreateUserPoolClient",
         UserPoolId=pool_id,
@@ -31,6 +49,11 @@ def create_demo(mock: CognitoMock) -> dict[str, str]:
             "ALLOW_ADMIN_USER_PASSWORD_AUTH",
             "ALLOW_REFRESH_TOKEN_AUTH",
         ],
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email", "profile", "aws.cognito.signin.user.admin"],
+        CallbackURLs=[callback],
+        SupportedIdentityProviders=["COGNITO"],
     )["UserPoolClient"]["ClientId"]
     mock.call(
         "AdminCreateUser",
@@ -128,9 +151,14 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             print("  seed: skipped (the state file already holds state)", flush=True)
     if args.demo:
-        demo = (None if fresh else _find_demo(mock)) or create_demo(mock)
+        callback = f"http://localhost:{server.url.rsplit(':', 1)[-1]}/callback"
+        demo = (None if fresh else _find_demo(mock)) or create_demo(mock, callback)
         for key, value in demo.items():
             print(f"  {key}: {value}", flush=True)
+        login = demo_login_url(mock, demo)
+        if login is not None:
+            # The browser comes back to the callback with ?code=...; redeem it at /oauth2/token.
+            print(f"  login_url: {login}", flush=True)
         print(
             f"  try: aws cognito-idp initiate-auth --endpoint-url {server.url} "
             f"--region {args.region} --auth-flow USER_PASSWORD_AUTH --client-id "

@@ -21,6 +21,7 @@ __all__ = [
     "StateFileError",
     "TriggerNotRegisteredError",
     "UnknownOperationError",
+    "DOMAIN_ENDPOINTS",
     "OAUTH2_ENDPOINTS",
     "OAuthError",
     "WireError",
@@ -116,4 +117,16 @@ OAUTH2_ENDPOINTS: dict[str, tuple[str, ...]] = {
     ),
     "/oauth2/revoke": ("invalid_request", "invalid_client", "unsupported_token_type"),
     "/oauth2/userInfo": ("invalid_request", "invalid_token"),
+}  # fmt: skip
+
+# Managed-login paths of a user pool domain that faults can target: `/oauth2/authorize` with the
+# `error` codes it redirects to the app with (fact sheet section 12), the pages with
+# `server_error` (their error page).
+DOMAIN_ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "/oauth2/authorize": ("invalid_request", "unauthorized_client", "invalid_scope", "server_error"),
+    **{
+        path: ("server_error",)
+        for path in ("/oauth2/idpresponse", "/login", "/signup", "/confirm", "/forgotPassword",
+                     "/confirmForgotPassword", "/logout")
+    },
 }  # fmt: skip

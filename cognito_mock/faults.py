@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_mock import errors
-from cognito_mock.errors import OAUTH2_ENDPOINTS, FaultConfigurationError, OAuthError, ServiceError
+from cognito_mock.errors import (
+    DOMAIN_ENDPOINTS,
+    OAUTH2_ENDPOINTS,
+    FaultConfigurationError,
+    OAuthError,
+    ServiceError,
+)
 from cognito_mock.shapes import index
 from cognito_mock.shapes import operation as operation_spec
 
@@ -26,6 +32,9 @@ __all__ = ["Fault", "FaultConfigurationError", "Faults", "Injected", "Matcher"] 
 # A dict of request members that must all be present with equal values (nested dicts match as
 # subsets too), or a predicate over the wire-form request.
 Matcher = Mapping[str, Any] | Callable[[dict[str, Any]], bool]
+
+# Endpoints of a user pool domain answer OAuth2 `error` codes instead of declared errors.
+_ENDPOINTS = {**OAUTH2_ENDPOINTS, **DOMAIN_ENDPOINTS}
 
 # Texts the service is known to send for these codes; anything else says where it came from.
 _DEFAULT_MESSAGES = {
@@ -128,17 +137,17 @@ class Faults:
         members of the error body (e.g. `reasonCode`).
         """
         names = _operations(operation)
-        endpoints = sorted(n for n in names if n in OAUTH2_ENDPOINTS)
+        endpoints = sorted(n for n in names if n in _ENDPOINTS)
         if endpoints:
             if len(endpoints) != len(names) or not isinstance(error, str):
                 raise FaultConfigurationError(
                     "an OAuth2 endpoint fault takes the endpoint(s) alone and an OAuth2 error code"
                 )
             for name in endpoints:
-                if error not in OAUTH2_ENDPOINTS[name]:
+                if error not in _ENDPOINTS[name]:
                     raise FaultConfigurationError(
                         f"{name} cannot answer error={error!r}; it answers: "
-                        f"{', '.join(OAUTH2_ENDPOINTS[name])}"
+                        f"{', '.join(_ENDPOINTS[name])}"
                     )
             limits = _limits(times, probability)
             return self._add(Fault(names, error, "", {}, 0.0, None, *limits, when))
@@ -261,7 +270,7 @@ def _operations(operation: str | Iterable[str]) -> frozenset[str]:
     if not names:
         raise FaultConfigurationError("a fault needs at least one operation")
     known = index()["operations"]
-    unknown = sorted(n for n in names if n not in known and n not in OAUTH2_ENDPOINTS)
+    unknown = sorted(n for n in names if n not in known and n not in _ENDPOINTS)
     if unknown:
         raise FaultConfigurationError(
             f"{', '.join(map(repr, unknown))} is not an operation of the cognito-idp model"

@@ -14,8 +14,11 @@ from cognito_mock import control as control_api
 from cognito_mock import dispatch, routing
 from cognito_mock.backend.directory import import_jobs
 from cognito_mock.backend.hooks.triggers import Triggers
+from cognito_mock.backend.hosted import router as hosted
+from cognito_mock.backend.hosted.pages import PageRequest, PageResponse
 from cognito_mock.backend.kernel.outbox import Outbox
 from cognito_mock.backend.kernel.state import Backend, Services
+from cognito_mock.backend.pool_config.domains import domain_base_url
 from cognito_mock.backend.tokens import oauth2
 from cognito_mock.backend.tokens import store as tokens
 from cognito_mock.clock import Clock, SystemClock
@@ -62,9 +65,7 @@ class CognitoMock:
         self._backends: dict[tuple[str, str], Backend] = {}
         self.services = Services(outbox=Outbox(), triggers=Triggers())
         self.public_url: str | None = None
-        # The ASGI app answering a pool domain's requests when served (transports/domain.py);
-        # None: the default one, the OAuth2 endpoints. Managed login plugs in here.
-        self.domain_app: Any = None
+        self._domain_app: Any = None  # `domain_app`: managed login, served (transports/domain.py)
 
     def __repr__(self) -> str:
         return f"CognitoMock(region={self.region!r}, account_id={self.account_id!r})"
@@ -229,18 +230,56 @@ class CognitoMock:
         """The pool's OIDC discovery document; URLs point at the HTTP endpoint when serving."""
         issuer = self.issuer(pool_id, region=region, account_id=account_id)
         base = self.public_url or issuer.rsplit("/", 1)[0]
+        # Browsers go to the domain; servers to the served URL (only browsers resolve *.localhost).
+        domain = self.domain_url(pool_id, region=region, account_id=account_id) or base
+        api = self.public_url or domain
         return {
-            "authorization_endpoint": f"{base}/oauth2/authorize",
+            "authorization_endpoint": f"{domain}/oauth2/authorize",
             "id_token_signing_alg_values_supported": ["RS256"],
             "issuer": issuer,
             "jwks_uri": f"{base}/{pool_id}/.well-known/jwks.json",
             "response_types_supported": ["code", "token"],
             "scopes_supported": ["openid", "email", "phone", "profile"],
             "subject_types_supported": ["public"],
-            "token_endpoint": f"{base}/oauth2/token",
+            "token_endpoint": f"{api}/oauth2/token",
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "userinfo_endpoint": f"{base}/oauth2/userInfo",
+            "userinfo_endpoint": f"{api}/oauth2/userInfo",
         }
+
+    # -- managed login (user pool domains) -----------------------------------------------------
+
+    def domain_url(
+        self, pool_id: str, *, region: str | None = None, account_id: str | None = None
+    ) -> str | None:
+        """Where the pool's domain answers (`http://<prefix>.localhost:<port>` while served,
+        else the service's domain), None without one (`domains.domain_base_url`)."""
+        backend = self.backend(region, account_id)
+        return domain_base_url(backend, backend.pool(pool_id), self.public_url)
+
+    def handle_hosted(self, request: PageRequest) -> PageResponse:
+        """One browser request to a user pool domain (its pages, `/oauth2/authorize`,
+        `/oauth2/idpresponse`, `/logout`): the pool's backend, the mock's lock, the fault hook."""
+        owner = self.domain_owner(request.domain) or ("", "", "")
+        backend = self.backend(owner[1], owner[0]) if owner[0] else None
+        pool = backend.pools.get(owner[2]) if backend is not None else None
+        if backend is None or pool is None:
+            return hosted.unknown_domain()
+        with backend.lock:
+            return hosted.answer(backend, pool, request, self.faults)
+
+    @property
+    def domain_app(self) -> Any:
+        """The ASGI app of this mock's user pool domains (`web.DomainApp`, managed login), which
+        `serve()` answers them with; made on first use. Assign another ASGI app to replace it."""
+        if self._domain_app is None:
+            from cognito_mock.web import DomainApp  # the web framework only when served
+
+            self._domain_app = DomainApp(self)
+        return self._domain_app
+
+    @domain_app.setter
+    def domain_app(self, app: Any) -> None:
+        self._domain_app = app
 
     # -- OAuth2 endpoints without HTTP ---------------------------------------------------------
 

@@ -19,6 +19,7 @@ import pickle
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from cognito_mock.backend.hosted.pages import PageRequest, PageResponse
 from cognito_mock.clock import SystemClock
 from cognito_mock.control import STATE_CHANGING
 from cognito_mock.errors import StateFileError
@@ -133,6 +134,7 @@ class Persistence:
         self._lock = mock._lock  # the mock's one lock: journal order is execution order
         self._db = _open(path)
         self._since_snapshot = 0
+        self._domain_app: Any = None
         self.restored = self._restore()
         self._restore_clock()
 
@@ -176,6 +178,8 @@ class Persistence:
             elif kind == "oauth2":
                 endpoint, form, basic = payload
                 got = self.mock.handle_oauth2(endpoint, form, basic, region=region)[0]
+            elif kind == "hosted":
+                got = self.mock.handle_hosted(payload).status
             else:  # "jwks": a discovery request that made the pool's signing keys
                 self.mock.jwks(payload, region=region)
                 got = 200
@@ -256,6 +260,21 @@ class Persistence:
         else:
             self.checkpoint()
 
+    def handle_hosted(self, request: PageRequest) -> PageResponse:
+        """`CognitoMock.handle_hosted`, journaled before the answer leaves (with the answers of
+        any outbound calls it was given, so replay needs no identity provider). An answer that
+        only asks for outbound calls changed nothing."""
+        with self._lock:
+            triggered = self._triggered()
+            tape = self.recorder.start()
+            try:
+                answer = self.mock.handle_hosted(request)
+            finally:
+                self.recorder.stop()
+            if not answer.fetch:
+                self._keep(("hosted", None, request, tape, answer.status), triggered)
+            return answer
+
     def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]:
         with self._lock:
             tape = self.recorder.start()
@@ -275,7 +294,12 @@ class Persistence:
 
     @property
     def domain_app(self) -> Any:
-        return self.mock.domain_app
+        """Managed login answered through this wrapper, so its requests are journaled."""
+        if self._domain_app is None:
+            from cognito_mock.web import DomainApp  # the web framework only when served
+
+            self._domain_app = DomainApp(self)
+        return self._domain_app
 
     def control(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
         """`CognitoMock.control`; what changes state is kept: a seed is journaled with what it

@@ -3,6 +3,7 @@ copy of each, computed independently of the mock where they prove something (SEC
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -12,8 +13,11 @@ import json
 import os
 import socket
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 
@@ -23,9 +27,11 @@ from cognito_mock.backend.kernel.records import User
 __all__ = [
     "ALL_FLOWS",
     "PASSWORD",
+    "Agent",
     "add_client",
     "exchange",
     "fails",
+    "forms",
     "http_request",
     "needs",
     "record",
@@ -127,3 +133,70 @@ def exchange(url: str, data: bytes, *, timeout: float = 10.0) -> tuple[int, dict
         return status, headers, json.loads(body)
     except ValueError:
         return status, headers, body
+
+
+# ----------------------------------------------------------------------------- managed login
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, dict[str, Any]] = {}
+        self._current: dict[str, Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._current = {"action": values.get("action", ""), "fields": {}}
+            self.found[values.get("name", str(len(self.found)))] = self._current
+        elif (
+            tag == "input"
+            and self._current is not None
+            and "name" in values
+            and (values.get("type") != "radio" or "checked" in values)
+        ):
+            self._current["fields"][values["name"]] = values.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+def forms(html: str) -> dict[str, dict[str, Any]]:
+    """The page's forms by name: {"action": ..., "fields": {name: value}} (inputs' values)."""
+    parser = _Forms()
+    parser.feed(html)
+    return parser.found
+
+
+class Agent:
+    """A browser without a browser: drives an ASGI app in-process (httpx.ASGITransport) at one
+    host, keeps its cookies, and fills in the forms of the pages it gets."""
+
+    def __init__(self, app: Any, host: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.base = f"http://{host}"
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=self.base, follow_redirects=False
+        )
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.loop.run_until_complete(self.http.get(url, **kwargs))
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.loop.run_until_complete(self.http.post(url, **kwargs))
+
+    def submit(self, page: httpx.Response, form: str, **fields: str) -> httpx.Response:
+        """Fill in form `form` of `page` (its hidden fields kept) and post it."""
+        found = forms(page.text)[form]
+        action = urljoin(str(page.url), found["action"])
+        return self.post(action, data={**found["fields"], **fields})
+
+    def follow(self, response: httpx.Response) -> httpx.Response:
+        """GET the redirect's location (on this host)."""
+        assert response.status_code == 302, (response.status_code, response.text[:500])
+        return self.get(urljoin(str(response.url), response.headers["location"]))
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.http.aclose())
+        self.loop.close()

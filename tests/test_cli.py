@@ -131,6 +131,13 @@ def test_demo_serves_boto3_and_stops_cleanly_on_sigterm(
             AuthParameters={"USERNAME": demo["username"], "PASSWORD": "wrong-Passw0rd"},
         )  # fmt: skip
     assert caught.value.response["Error"]["Message"] == "Incorrect username or password."
+    # The demo client signs in on managed login too: its URL is printed.
+    port = server.url.rsplit(":", 1)[-1]
+    callback = f"http%3A%2F%2Flocalhost%3A{port}%2Fcallback"
+    assert demo["login_url"] == (
+        f"http://demo.localhost:{port}/login?client_id={demo['client_id']}&response_type=code"
+        f"&scope=openid+email&redirect_uri={callback}"
+    )
     out = server.stop(signal.SIGTERM)
     assert server.process.returncode == 0
     assert "cognito-mock stopped" in out

@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_mock import CognitoMock, ManualClock
+from cognito_mock.testing import code_flow_tokens
 
 FORM = "application/x-www-form-urlencoded"
 BAD_TOKEN_HEADER = (
@@ -95,6 +96,17 @@ def _web_client(client: Any, pool_id: str, *, secret: bool, oauth: bool = True) 
         UserPoolId=pool_id, ClientName="web", GenerateSecret=secret, **settings
     )["UserPoolClient"]
     return {"id": made["ClientId"], "secret": made.get("ClientSecret", "")}
+
+
+def _hosted_sign_in(
+    mock: CognitoMock, client: Any, pool_id: str, app: dict[str, str]
+) -> dict[str, Any]:
+    """Alice's tokens from managed login's code flow (userInfo takes only these)."""
+    _sign_in(client, pool_id, app)  # creates alice
+    if not mock.backend().pools[pool_id].domain:
+        client.create_user_pool_domain(UserPoolId=pool_id, Domain="oauth-tests")
+    tokens = code_flow_tokens(mock, app["id"], "alice", "Passw0rd!x")
+    return {"AccessToken": tokens["access_token"], "RefreshToken": tokens["refresh_token"]}
 
 
 def _sign_in(client: Any, pool_id: str, app: dict[str, str]) -> dict[str, Any]:
@@ -245,7 +257,7 @@ def test_token_request_errors(url: str, machine: dict[str, str]) -> None:
     assert status == 200 and "access_token" in body
     status, body = _post(url, "/oauth2/token", {"grant_type": "refresh_token"}, basic=auth)
     assert (status, body) == (400, {"error": "invalid_request"})
-    # authorization_code: no code is ever issued by this mock
+    # authorization_code without its code and redirect_uri
     status, body = _post(url, "/oauth2/token", {"grant_type": "authorization_code"}, basic=auth)
     assert (status, body) == (400, {"error": "invalid_request"})
 
@@ -391,10 +403,15 @@ def test_revoke_public_client_by_client_id(url: str, client: Any, pool_id: str) 
 
 
 def test_user_info(
-    url: str, client: Any, pool_id: str, machine: dict[str, str], clock: ManualClock
-) -> None:
+    mock: CognitoMock, url: str, client: Any, pool_id: str, machine: dict[str, str],
+    clock: ManualClock,
+) -> None:  # fmt: skip
     app = _web_client(client, pool_id, secret=False)
-    signed_in = _sign_in(client, pool_id, app)
+    signed_in = _hosted_sign_in(mock, client, pool_id, app)
+    native = client.initiate_auth(
+        ClientId=app["id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!x"},
+    )["AuthenticationResult"]  # fmt: skip
     sub = client.admin_get_user(UserPoolId=pool_id, Username="alice")["UserAttributes"]
     for method in ("GET", "POST"):
         status, headers, data = _request(
@@ -419,7 +436,8 @@ def test_user_info(
         url, "/oauth2/token", {"grant_type": "client_credentials"},
         basic=(machine["id"], machine["secret"]),
     )  # fmt: skip
-    for token in ("garbage", machine_body["access_token"]):
+    # native-API tokens have no openid scope: refused too
+    for token in ("garbage", machine_body["access_token"], native["AccessToken"]):
         status, headers, _ = _request(url, "GET", "/oauth2/userInfo", bearer=token)
         assert status == 401 and headers["www-authenticate"] == BAD_TOKEN_HEADER
     clock.advance(3601)
@@ -427,9 +445,11 @@ def test_user_info(
     assert status == 401 and headers["www-authenticate"] == BAD_TOKEN_HEADER
 
 
-def test_user_info_after_global_sign_out(url: str, client: Any, pool_id: str) -> None:
+def test_user_info_after_global_sign_out(
+    mock: CognitoMock, url: str, client: Any, pool_id: str
+) -> None:
     app = _web_client(client, pool_id, secret=False)
-    signed_in = _sign_in(client, pool_id, app)
+    signed_in = _hosted_sign_in(mock, client, pool_id, app)
     status, _, _ = _request(url, "GET", "/oauth2/userInfo", bearer=signed_in["AccessToken"])
     assert status == 200
     client.global_sign_out(AccessToken=signed_in["AccessToken"])
@@ -451,7 +471,7 @@ def test_in_process_methods(
     assert _verify(mock, pool_id, answer["access_token"])["scope"] == "api/read"
     assert mock.oauth2_token({"grant_type": "client_credentials"}) == {"error": "invalid_client"}
     app = _web_client(client, pool_id, secret=False)
-    signed_in = _sign_in(client, pool_id, app)
+    signed_in = _hosted_sign_in(mock, client, pool_id, app)
     assert mock.oauth2_user_info(signed_in["AccessToken"])["username"] == "alice"
     revoke = {"token": signed_in["RefreshToken"], "client_id": app["id"]}
     assert mock.oauth2_revoke(revoke) == {}

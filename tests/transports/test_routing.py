@@ -13,6 +13,7 @@ import pytest
 from botocore.config import Config
 
 from cognito_mock import CognitoMock
+from cognito_mock.testing import code_flow_tokens
 from cognito_mock.transports.http import CognitoHTTPServer
 from tests.helpers import PASSWORD, fails, http_request
 
@@ -130,10 +131,17 @@ def test_oauth2_endpoints_route_by_client_and_token(
                            UserAttributes=[{"Name": "email", "Value": "dee@example.com"}])  # fmt: skip
     west.admin_set_user_password(UserPoolId=pool_id, Username="dee", Password=PASSWORD,
                                  Permanent=True)  # fmt: skip
-    tokens = west.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "dee", "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]  # fmt: skip
+    # userInfo takes managed-login tokens: the client gets the code flow, the pool a domain.
+    west.update_user_pool_client(
+        UserPoolId=pool_id, ClientId=client_id, ClientName="app",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid"], CallbackURLs=["http://localhost/cb"],
+        SupportedIdentityProviders=["COGNITO"],
+    )  # fmt: skip
+    west.create_user_pool_domain(UserPoolId=pool_id, Domain="west-routing")
+    hosted = code_flow_tokens(mock, client_id, "dee", PASSWORD, region="us-west-2")
+    tokens = {"AccessToken": hosted["access_token"], "RefreshToken": hosted["refresh_token"]}
     response, data = http_request(server.url, "GET", "/oauth2/userInfo",
                                   Authorization=f"Bearer {tokens['AccessToken']}")  # fmt: skip
     assert (response.status, json.loads(data)["username"]) == (200, "dee")
@@ -193,16 +201,17 @@ def test_domain_requests_reach_the_mocks_domain_app(
     assert response.status == 200 and len(json.loads(data)["UserPools"]) == 1
 
 
-def test_the_default_domain_app_answers_the_oauth2_endpoints(server: CognitoHTTPServer) -> None:
+def test_the_domain_app_answers_the_oauth2_endpoints(server: CognitoHTTPServer) -> None:
     for path in ("/_domain/myapp/oauth2/token", "/oauth2/token"):
         response, data = http_request(server.url, "POST", path, "grant_type=client_credentials",
                                       **{"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
         assert (response.status, json.loads(data)) == (400, {"error": "invalid_client"}) or (
             response.status == 401 and json.loads(data) == {"error": "invalid_client"}
         )
+    # Managed login answers domains: one no pool owns is its error page.
     response, data = http_request(server.url, "GET", "/_domain/myapp/login")
     assert response.status == 404
-    assert json.loads(data)["__type"] == "UnknownOperationException"
+    assert b"An error was encountered with the requested page." in data
 
 
 def test_a_broken_domain_app_is_a_loud_500(server: CognitoHTTPServer, mock: CognitoMock) -> None:

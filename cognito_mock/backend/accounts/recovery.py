@@ -13,7 +13,7 @@ from cognito_mock.backend.hooks.messages import send_code
 from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.attributes import VERIFIED_FLAG
 from cognito_mock.backend.kernel.codes import consume_code, issue_code
-from cognito_mock.backend.kernel.records import UserPool
+from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.registry import operation
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.client_rules import hides_user_existence
@@ -24,7 +24,7 @@ from cognito_mock.errors import (
     UserNotFoundException,
 )
 
-__all__: list[str] = []
+__all__ = ["finish_recovery", "start_recovery"]
 
 _NO_CHANNEL = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
@@ -48,6 +48,13 @@ def _simulated(pool: UserPool, username: str) -> dict[str, Any]:
 @with_caller
 def forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
+    return start_recovery(backend, pool, client, user, request)
+
+
+def start_recovery(
+    backend: Backend, pool: UserPool, client: AppClient, user: User | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """ForgotPassword for the user `Username` names; also the forgot-password page's."""
     hide = hides_user_existence(client)
     if user is None:  # the UserMigration trigger may know the user
         user = migrate_user(backend, pool, request["Username"], None)
@@ -81,6 +88,13 @@ def forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]
 @with_caller
 def confirm_forgot_password(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
+    return finish_recovery(backend, pool, client, user, request)
+
+
+def finish_recovery(
+    backend: Backend, pool: UserPool, client: AppClient, user: User | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """ConfirmForgotPassword for the user `Username` names; also the reset page's."""
     hide = hides_user_existence(client)
     if user is None:
         if hide:

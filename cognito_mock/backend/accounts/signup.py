@@ -45,6 +45,9 @@ __all__ = [
     "NOT_FOUND",
     "RESEND_LIMIT",
     "client_and_pool",
+    "confirm_registration",
+    "register",
+    "resend_confirmation",
     "simulated_delivery",
 ]
 
@@ -120,6 +123,14 @@ def _send_confirmation(
 def sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     check_secret_hash(client, request["Username"], request.get("SecretHash"))
+    return register(backend, pool, client, request)
+
+
+def register(
+    backend: Backend, pool: UserPool, client: AppClient, request: dict[str, Any]
+) -> dict[str, Any]:
+    """SignUp after the client is known and proven (SignUp's answer); managed login's sign-up
+    page calls it too."""
     admin_only = (pool.settings.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")
     if admin_only:
         raise NotAuthorizedException("SignUp is not permitted for this user pool")
@@ -182,6 +193,13 @@ def _mark_verified(pool: UserPool, user: User, attribute: str | None, force: boo
 @with_caller
 def confirm_sign_up(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
+    return confirm_registration(backend, pool, client, user, request)
+
+
+def confirm_registration(
+    backend: Backend, pool: UserPool, client: AppClient, user: User | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """ConfirmSignUp for the user `Username` names (None: unknown); also the confirm page's."""
     if user is None:
         if hides_user_existence(client):
             raise CodeMismatchException(_MISMATCH)
@@ -214,6 +232,13 @@ def _note_resend(user: User, now: float) -> None:
 @with_caller
 def resend_confirmation_code(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client, user = client_and_pool(backend, request)
+    return resend_confirmation(backend, pool, client, user, request)
+
+
+def resend_confirmation(
+    backend: Backend, pool: UserPool, client: AppClient, user: User | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """ResendConfirmationCode for the user `Username` names; also the managed-login pages'."""
     if user is None:
         if hides_user_existence(client):
             preferred = "phone_number" if "phone_number" in pool.auto_verified else "email"

@@ -109,6 +109,10 @@ def finish_sign_in(
         if answer is not None:
             return answer
         sign_in.done.add(name)
+    if sign_in.data.get("hosted"):
+        # Managed login (backend/hosted/) turns a finished sign-in into its session cookie and
+        # an authorization code: the tokens come later, from /oauth2/token.
+        return {"ChallengeParameters": {}, "SignedIn": user.username}
     # The device step (backend/auth/steps/device.py) leaves the tracked device key in `data`,
     # and NewDeviceMetadata when it registered a new device for this sign-in.
     result = issue_tokens(

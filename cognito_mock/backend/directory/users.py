@@ -174,6 +174,7 @@ def create_user(
     force_alias: bool = False,
     defer_aliases: bool = False,
     require_attributes: bool = True,
+    external: bool = False,
 ) -> User:
     """A new user under the pool's username and alias rules (nothing stored if a rule fails),
     created and last modified at `now` (one instant).
@@ -181,9 +182,10 @@ def create_user(
     `force_alias` takes verified aliases other users hold; `defer_aliases` leaves them with
     their holders, for the user to claim on confirmation (SignUp); otherwise a held alias is
     AliasExistsException. `require_attributes=False` lets required attributes be missing
-    (AdminCreateUser: the user supplies them at the first sign-in, NEW_PASSWORD_REQUIRED)."""
+    (AdminCreateUser: the user supplies them at the first sign-in, NEW_PASSWORD_REQUIRED).
+    `external`: a federated user, whose username (`<Provider>_<id>`) follows no pool rule."""
     sub = backend.ids.sub()
-    internal = _internal_username(backend, pool, username, values, sub)
+    internal = username if external else _internal_username(backend, pool, username, values, sub)
     if pool.users.get(internal) is not None:
         raise UsernameExistsException(exists_message)
     for attribute in pool.username_attributes:

@@ -28,7 +28,13 @@ from cognito_mock.errors import (
     UserNotFoundException,
 )
 
-__all__ = ["SETUP_ASSOCIATED", "SETUP_VERIFIED", "TOTP_NOT_ENABLED"]
+__all__ = [
+    "SETUP_ASSOCIATED",
+    "SETUP_VERIFIED",
+    "TOTP_NOT_ENABLED",
+    "associate_secret",
+    "verify_pending_secret",
+]
 
 TOTP_NOT_ENABLED = "Software Token MFA has not been enabled by the userPool"
 CODE_MISMATCH = "Code mismatch and fail enable Software Token MFA"
@@ -110,6 +116,14 @@ def associate_software_token(backend: Backend, request: dict[str, Any]) -> dict[
         pool, user, session = _setup_session(backend, request["Session"], {"MFA_SETUP"})
     else:
         raise InvalidParameterException(NO_AUTHORITY)
+    return associate_secret(backend, pool, user, session)
+
+
+def associate_secret(
+    backend: Backend, pool: UserPool, user: User, session: AuthSession | None
+) -> dict[str, Any]:
+    """AssociateSoftwareToken for a proven user (by access token, or during MFA_SETUP with its
+    `session`, which moves on to the next step); also managed login's MFA setup page."""
     _check_pool_totp(pool)
     secret = base64.b32encode(backend.ids.token_bytes(_SECRET_BYTES)).decode().rstrip("=")
     user.mfa.totp_pending = secret
@@ -130,19 +144,33 @@ def verify_software_token(backend: Backend, request: dict[str, Any]) -> dict[str
         pool, user, session = _setup_session(backend, request["Session"], {SETUP_ASSOCIATED})
     else:
         raise InvalidParameterException(NO_AUTHORITY)
+    return verify_pending_secret(
+        backend, pool, user, session, request["UserCode"], request.get("FriendlyDeviceName")
+    )
+
+
+def verify_pending_secret(
+    backend: Backend,
+    pool: UserPool,
+    user: User,
+    session: AuthSession | None,
+    code: str,
+    friendly_name: str | None = None,
+) -> dict[str, Any]:
+    """VerifySoftwareToken for a proven user; also managed login's MFA setup page."""
     _check_pool_totp(pool)
     secret = user.mfa.totp_pending
     if not secret:
         raise SoftwareTokenMFANotFoundException(NOT_ASSOCIATED)
-    steps = totp_match(secret, request["UserCode"], backend.clock.now())
+    steps = totp_match(secret, code, backend.clock.now())
     if not steps:
         raise EnableSoftwareTokenMFAException(CODE_MISMATCH)
     # Checked; the pending secret becomes the user's token (the code counts as used).
     user.mfa.totp_pending = None
     user.mfa.totp_secret = secret
     user.mfa.totp_last_step = max(steps)
-    if request.get("FriendlyDeviceName"):
-        user.mfa.totp_name = request["FriendlyDeviceName"]
+    if friendly_name:
+        user.mfa.totp_name = friendly_name
     user.modified = backend.clock.now()
     result: dict[str, Any] = {"Status": "SUCCESS"}
     if session is not None:

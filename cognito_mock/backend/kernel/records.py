@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 if TYPE_CHECKING:
     from cognito_mock.backend.directory.import_jobs import ImportJob
     from cognito_mock.backend.factors.devices import Device
+    from cognito_mock.backend.hosted.state import HostedState
     from cognito_mock.backend.kernel.challenge_sessions import AuthSession, PendingSrp
     from cognito_mock.backend.pool_config.branding import Branding
     from cognito_mock.backend.pool_config.cimd import CIMDPolicy
     from cognito_mock.backend.pool_config.replicas import Replication
     from cognito_mock.backend.pool_config.terms import Terms
     from cognito_mock.backend.recovery.history import PoolRecovery
+    from cognito_mock.backend.tokens.authorization_codes import AuthorizationCode
     from cognito_mock.backend.tokens.store import TokenStore
 
 __all__ = [
@@ -309,6 +311,10 @@ class UserPool:
     provider_links: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # tokens/tracked_sessions.py: client id -> SSO MaxValidityMinutes.
     sso_settings: dict[str, int] = field(default_factory=dict)
+    # tokens/authorization_codes.py: code -> what /oauth2/authorize bound it to.
+    authorization_codes: dict[str, AuthorizationCode] = field(default_factory=dict)
+    # hosted/state.py: managed-login sessions (the domain's cookie) and federation round trips.
+    hosted: HostedState | None = None
     # pool_config/replicas.py: the primary Region and the secondary replicas (None: not replicated).
     replication: Replication | None = None
     # recovery/history.py: the change history and point-in-time recoveries (None: none kept yet).

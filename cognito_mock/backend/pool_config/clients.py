@@ -74,7 +74,9 @@ def _check_url(member: str, url: str) -> None:
     scheme = parts.scheme.lower()
     ok = bool(scheme) and "#" not in url and (bool(parts.netloc) or scheme not in ("http", "https"))
     if ok and scheme == "http":
-        ok = (parts.hostname or "") in _LOOPBACK
+        # `*.localhost` names are loopback too (RFC 6761): a served mock's user pool domains.
+        host = parts.hostname or ""
+        ok = host in _LOOPBACK or host.endswith(".localhost")
     if not ok:
         raise InvalidParameterException(
             f"Invalid {member}: {url}. URLs must be absolute, must not contain a fragment, and must "

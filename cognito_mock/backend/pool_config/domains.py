@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from cognito_mock.backend.kernel.jsontree import clone
 from cognito_mock.backend.kernel.records import UserPool
@@ -15,7 +16,7 @@ from cognito_mock.validation.compiled import compiled
 from cognito_mock.validation.explain import explain
 from cognito_mock.validation.messages import service_message
 
-__all__ = ["domain_owner", "hosted_ui_base", "pool_domains"]
+__all__ = ["domain_base_url", "domain_owner", "hosted_ui_base", "pool_domains"]
 
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 # A custom domain has a parent domain that is not a top-level domain (the service resolves the
@@ -64,6 +65,17 @@ def hosted_ui_base(backend: Backend, pool: UserPool) -> str | None:
     if prefix:
         return f"https://{prefix}.auth.{backend.region}.amazoncognito.com"
     return None
+
+
+def domain_base_url(backend: Backend, pool: UserPool, served: str | None) -> str | None:
+    """Where the pool's domain answers: `http://<prefix>.localhost:<port>` when the mock is
+    served at `served` (browsers resolve `*.localhost` to this machine; a custom domain keeps its
+    name), else `hosted_ui_base`; None without a domain."""
+    if served and (pool.domain or pool.custom_domain):
+        parts = urlsplit(served)
+        host = f"{pool.domain}.localhost" if pool.domain else str(pool.custom_domain)
+        return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
+    return hosted_ui_base(backend, pool)
 
 
 # ----------------------------------------------------------------------------- checks

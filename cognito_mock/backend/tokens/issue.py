@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from cognito_mock.backend.crypto import jwt
@@ -21,7 +24,7 @@ from cognito_mock.backend.tokens.store import (
     token_store,
 )
 
-__all__ = ["ADMIN_SCOPE", "id_token_claims", "issue_tokens"]
+__all__ = ["ADMIN_SCOPE", "at_hash", "id_token_claims", "issue_tokens"]
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 _VERIFIED_FLAGS = frozenset({"email_verified", "phone_number_verified"})
@@ -41,6 +44,12 @@ def _claim_value(name: str, value: str) -> Any:
     if name == "identities":  # federated users: an array of linked identities, not a string
         return identities_claim(value)
     return value
+
+
+def at_hash(access_token: str) -> str:
+    """OIDC `at_hash`: base64url of the left half of the access token's SHA-256 (RS256)."""
+    digest = hashlib.sha256(access_token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode("ascii")
 
 
 def id_token_claims(pool: UserPool, client: AppClient, user: User) -> dict[str, Any]:
@@ -74,10 +83,16 @@ def issue_tokens(
     new_refresh_token: bool = True,
     device_key: str | None = None,
     source: str | None = None,
+    scopes: Sequence[str] | None = None,
+    nonce: str | None = None,
+    auth_time: int | None = None,
 ) -> dict[str, Any]:
     """A wire-form AuthenticationResult. Without `origin` this is a new authentication (new
-    origin_jti, auth_time now); with it, a refresh that keeps both. `device_key` (new
-    authentications only) is the tracked device the tokens are bound to."""
+    origin_jti, auth_time now or `auth_time`); with it, a refresh that keeps both. `device_key`
+    (new authentications only) is the tracked device the tokens are bound to.
+
+    `scopes` marks tokens of the OAuth endpoints (managed login): the access token carries them
+    and `version: 2`, the ID token (only with `openid`) `at_hash` and the request's `nonce`."""
     now = backend.clock.now()
     iat = int(now)
     fresh = origin is None
@@ -87,12 +102,15 @@ def issue_tokens(
             sub=user.sub,
             user_seq=user.seq,
             client_id=client.client_id,
-            auth_time=iat,
+            auth_time=iat if auth_time is None else auth_time,
             generation=user.token_generation,
             password_stamp=password_stamp(user),
             created=now,
             device_key=device_key,
+            scopes=None if scopes is None else tuple(scopes),
         )
+    oauth = origin.scopes is not None
+    with_id = not oauth or "openid" in (origin.scopes or ())
     validity = token_validity_seconds(client)
     id_key, access_key = pool_keys(backend, pool)
     iss = issuer(backend, pool)
@@ -104,6 +122,8 @@ def issue_tokens(
     id_claims.update({"iss": iss, "cognito:username": user.username})
     if with_origin:
         id_claims["origin_jti"] = origin.origin_jti
+    if nonce is not None:
+        id_claims["nonce"] = nonce
     id_claims.update(
         {
             "aud": client.client_id,
@@ -122,14 +142,17 @@ def issue_tokens(
         access_claims["cognito:groups"] = groups
     if origin.device_key:
         access_claims["device_key"] = origin.device_key
-    access_claims.update({"iss": iss, "client_id": client.client_id})
+    access_claims["iss"] = iss
+    if oauth:
+        access_claims["version"] = 2  # tokens of the OAuth endpoints carry it (fact sheet 2.3)
+    access_claims["client_id"] = client.client_id
     if with_origin:
         access_claims["origin_jti"] = origin.origin_jti
     access_claims.update(
         {
             "event_id": event_id,
             "token_use": "access",
-            "scope": ADMIN_SCOPE,
+            "scope": " ".join(origin.scopes) if origin.scopes is not None else ADMIN_SCOPE,
             "auth_time": origin.auth_time,
             "exp": iat + validity["access"],
             "iat": iat,
@@ -144,8 +167,11 @@ def issue_tokens(
     customize_claims(backend, pool, user, source or default, id_claims, access_claims)
 
     store = token_store(pool)
+    access_token = jwt.encode(access_claims, access_key)
+    if oauth:
+        id_claims = {"at_hash": at_hash(access_token), **id_claims}
     result: dict[str, Any] = {
-        "AccessToken": jwt.encode(access_claims, access_key),
+        "AccessToken": access_token,
         "ExpiresIn": validity["access"],
         "TokenType": "Bearer",
     }
@@ -160,7 +186,8 @@ def issue_tokens(
         )
         result["RefreshToken"] = token
         origin.expires = max(origin.expires, now + validity["refresh"])
-    result["IdToken"] = jwt.encode(id_claims, id_key)
+    if with_id:
+        result["IdToken"] = jwt.encode(id_claims, id_key)
     store.access[access_jti] = origin
     origin.last_active = now
     if fresh and store.tracking:

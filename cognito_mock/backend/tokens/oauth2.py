@@ -9,6 +9,7 @@ from cognito_mock.backend.crypto.equal import same
 from cognito_mock.backend.kernel.records import AppClient, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.backend.pool_config.client_rules import allowed_flows, client_by_id
+from cognito_mock.backend.tokens.authorization_codes import redeem_code, token_payload
 from cognito_mock.backend.tokens.lifecycle import refresh_for_client, revoke_for_client
 from cognito_mock.backend.tokens.machine import grantable_scopes, machine_access_token
 from cognito_mock.backend.tokens.verify import authenticate_access_token
@@ -111,11 +112,7 @@ def _refresh(backend: Backend, pool: UserPool, client: AppClient, form: dict[str
         result = refresh_for_client(backend, pool, client, refresh)
     except (NotAuthorizedException, RefreshTokenReuseException, UserNotFoundException):
         raise OAuthError("invalid_grant") from None
-    payload = {"id_token": result["IdToken"], "access_token": result["AccessToken"]}
-    if "RefreshToken" in result:
-        payload["refresh_token"] = result["RefreshToken"]
-    payload.update({"expires_in": result["ExpiresIn"], "token_type": "Bearer"})
-    return _json(payload)
+    return _json(token_payload(result))
 
 
 def token(backend: Backend, form: dict[str, str], basic: tuple[str, str] | None = None) -> Response:
@@ -133,7 +130,10 @@ def token(backend: Backend, form: dict[str, str], basic: tuple[str, str] | None 
             raise OAuthError("invalid_request")
         if not _oauth_enabled(client, "code"):
             raise OAuthError("unauthorized_client")
-        raise OAuthError("invalid_grant")  # this mock has no /oauth2/authorize: no code is valid
+        result = redeem_code(
+            backend, pool, client, form["code"], form["redirect_uri"], form.get("code_verifier")
+        )
+        return _json(token_payload(result))
     raise OAuthError("unsupported_grant_type")
 
 
@@ -162,25 +162,49 @@ def revoke(
 # ----------------------------------------------------------------------------- /oauth2/userInfo
 
 
-def user_info(backend: Backend, bearer: str | None) -> Response:
-    """GET/POST /oauth2/userInfo: the token's user's attributes the client may read.
+# userInfo's attributes per OIDC scope (developer guide, "The user attributes endpoint"); a token
+# with `openid` alone reads every attribute the client may read.
+_SCOPE_ATTRIBUTES = {
+    "profile": frozenset(
+        {"name", "family_name", "given_name", "middle_name", "nickname", "preferred_username",
+         "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale",
+         "updated_at"}
+    ),
+    "email": frozenset({"email", "email_verified"}),
+    "phone": frozenset({"phone_number", "phone_number_verified"}),
+}  # fmt: skip
 
-    Accepted: a live user access token (`authenticate_access_token`); machine (client
-    credentials) tokens name no user and are refused like expired or revoked ones.
+
+def _scope_allows(scopes: set[str], name: str) -> bool:
+    narrowing = [scope for scope in _SCOPE_ATTRIBUTES if scope in scopes]
+    if not narrowing:
+        return True
+    if "profile" in scopes and name.startswith("custom:"):
+        return True  # the profile scope also returns custom attributes
+    return any(name in _SCOPE_ATTRIBUTES[scope] for scope in narrowing)
+
+
+def user_info(backend: Backend, bearer: str | None) -> Response:
+    """GET/POST /oauth2/userInfo: the token's user's attributes its scopes and client allow.
+
+    Accepted: a live access token of the token endpoint with the `openid` scope. Native-API
+    tokens (scope `aws.cognito.signin.user.admin` only) and machine tokens are refused like
+    expired or revoked ones (401 `invalid_token`).
     """
     if not bearer:
         raise OAuthError("invalid_request", 400, {"WWW-Authenticate": _USERINFO_BAD_REQUEST})
     try:
-        pool, user, claims = authenticate_access_token(backend, bearer)
+        pool, user, claims = authenticate_access_token(backend, bearer, scope="openid")
     except (NotAuthorizedException, UserNotFoundException):
         raise OAuthError("invalid_token", 401, {"WWW-Authenticate": _USERINFO_BAD_TOKEN}) from None
     client = pool.clients.get(str(claims.get("client_id")))
     readable = (client.settings.get("ReadAttributes") if client else None) or None
+    scopes = set(str(claims.get("scope", "")).split())
     payload: dict[str, Any] = {"sub": user.sub}
     for name, value in user.attributes.items():
         if name == "sub" or name.startswith("dev:"):
             continue
-        if readable is None or name in readable:
+        if (readable is None or name in readable) and _scope_allows(scopes, name):
             payload[name] = value  # the endpoint answers attribute values as strings
     payload["username"] = user.username
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()

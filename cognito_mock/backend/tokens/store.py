@@ -55,6 +55,9 @@ class Origin:
     # Device tracking (devices): the device key this sign-in was tracked under; every access
     # token of the origin carries it as `device_key`, and refreshing must name the same device.
     device_key: str | None = None
+    # OAuth (managed login, /oauth2/token): the scopes granted at sign-in; every token of the
+    # origin carries them, refreshes included. None for native-API sign-ins.
+    scopes: tuple[str, ...] | None = None
 
 
 @dataclass

@@ -60,10 +60,10 @@ def _claims_match(claims: dict[str, Any], origin: Origin) -> bool:
 
 
 def authenticate_access_token(
-    backend: Backend, token: str
+    backend: Backend, token: str, *, scope: str = ADMIN_SCOPE
 ) -> tuple[UserPool, User, dict[str, Any]]:
     """The pool, user and claims of a live access token this mock issued, else the service's
-    NotAuthorizedException (invalid, expired, revoked, missing scope) or UserNotFoundException
+    NotAuthorizedException (invalid, expired, revoked, missing `scope`) or UserNotFoundException
     (the user was deleted). Callers whose operation lacks UserNotFoundException translate it."""
     owner = backend.services.kid_index.get(_unverified_kid(token) or "")
     if owner is None or owner[0] != backend.account_id or owner[3] != "access":
@@ -84,7 +84,7 @@ def authenticate_access_token(
     user = origin_user(pool, origin)
     if user is None:
         raise UserNotFoundException("User does not exist.")
-    if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+    if scope not in str(claims.get("scope", "")).split():
         raise NotAuthorizedException("Access Token does not have required scopes")
     if revoked(origin, user):
         raise NotAuthorizedException("Access Token has been revoked")
