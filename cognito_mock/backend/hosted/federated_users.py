@@ -102,7 +102,7 @@ def federated_user(
                                           separators=(",", ":"))  # fmt: skip
         user = create_user(
             backend, pool, username, values, status="EXTERNAL_PROVIDER",
-            exists_message="User already exists", external=True,
+            exists_message="User already exists", now=now, external=True,
         )  # fmt: skip
     _join_provider_group(backend, pool, user, name)
     return user
