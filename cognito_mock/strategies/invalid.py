@@ -192,11 +192,15 @@ def _structure_breaks(schema: dict[str, Any], value: Any, draw: Any) -> list[tup
         for n, ref in schema["properties"].items()
         if n not in value and n not in required and _kind(_defs()[_ref(ref)]) is not None
     ]
-    if absent:  # one absent optional member (never a document: it has no constraint), broken
-        name = absent[draw(st.integers(0, len(absent) - 1))]
-        member = _ref(schema["properties"][name])
-        for broken, below, constraint in _value_breaks(member, minimal_value(member), draw):
-            out.append(({**value, name: broken}, (name, *below), constraint))
+    if absent:  # one absent optional member (never a document: it has no constraint), broken;
+        # starting from a drawn one, the first that has a constraint (a boolean has none)
+        start = draw(st.integers(0, len(absent) - 1))
+        for name in absent[start:] + absent[:start]:
+            member = _ref(schema["properties"][name])
+            breaks = _value_breaks(member, minimal_value(member), draw)
+            out += [({**value, name: b}, (name, *below), c) for b, below, c in breaks]
+            if breaks:
+                break
     return out
 
 
