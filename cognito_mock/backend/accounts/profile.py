@@ -220,7 +220,7 @@ def verify_user_attribute(backend: Backend, request: dict[str, Any]) -> dict[str
     try:
         if not value:  # the value was deleted since the code was sent
             raise InvalidParameterException(NO_VALUE[name])
-        check_identifiers(pool, User(**{**user.__dict__, "attributes": updated}))
+        check_identifiers(pool, user.copy(updated))
     except ServiceError:
         user.codes.clear()  # a refused verification leaves the code usable
         user.codes.update(codes_before)

@@ -147,7 +147,7 @@ def _new_password(answer: Answer) -> dict[str, Any]:
             updated[flag] = "false"
         updated[name] = value
     # A username attribute or verified alias another user holds is refused before any change.
-    check_identifiers(pool, User(**{**user.__dict__, "attributes": updated}))
+    check_identifiers(pool, user.copy(updated))
     now = backend.clock.now()
     user.attributes = updated
     index_aliases(pool, user)

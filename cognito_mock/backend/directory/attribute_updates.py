@@ -72,7 +72,7 @@ def apply_attribute_update(
             raise InvalidParameterException(
                 f"{VERIFIED_FLAG[name]} cannot be set to true without a value for {name}."
             )
-    probe = User(**{**user.__dict__, "attributes": updated})
+    probe = user.copy(updated)
     check_identifiers(pool, probe)  # raises AliasExistsException before any change
     now = backend.clock.now()
     user.attributes = updated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cognito_mock.backend.kernel.attributes import (
@@ -58,7 +59,7 @@ def require_user(pool: UserPool, name: str) -> User:
 
 
 def attribute_list(
-    attributes: dict[str, str], only: list[str] | None = None
+    attributes: Mapping[str, str], only: list[str] | None = None
 ) -> list[dict[str, str]]:
     if only is None:
         return [{"Name": k, "Value": v} for k, v in attributes.items()]

@@ -45,6 +45,8 @@ def pre_sign_up(
 ) -> dict[str, bool]:
     """PreSignUp before the user exists: the response's autoConfirmUser / autoVerifyEmail /
     autoVerifyPhone (all False when the trigger is not configured)."""
+    if configured(pool, "PreSignUp") is None:
+        return {}  # no event to build (issue 16: most of a bulk AdminCreateUser's pool)
     attributes = dict(attributes)
     kinds = pool.username_attributes  # an email / phone username is also that attribute
     if "email" in kinds and looks_like_email(username):

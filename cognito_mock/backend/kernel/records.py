@@ -8,13 +8,19 @@ are imported here for typing only; their fields start empty (`None` or an empty 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from cognito_mock.backend.kernel.user_record import (
+    Code,
+    SrpVerifier,
+    User,
+    UserMfa,
+    UserPasskeys,
+)
 
 if TYPE_CHECKING:
     from cognito_mock.backend.directory.import_jobs import ImportJob
-    from cognito_mock.backend.factors.devices import Device
     from cognito_mock.backend.hosted.state import HostedState
     from cognito_mock.backend.kernel.challenge_sessions import AuthSession, PendingSrp
     from cognito_mock.backend.pool_config.branding import Branding
@@ -38,131 +44,6 @@ __all__ = [
 ]
 
 C = TypeVar("C")
-
-
-@dataclass
-class Code:
-    """A one-time code sent to the user (sign-up, reset, attribute verification)."""
-
-    value: str
-    expires: float
-    attribute: str | None = None  # the attribute the code verifies, if any
-    failures: int = 0
-
-
-class _Lazy(Generic[C]):
-    """A container attribute made on first access and kept in `_<name>`.
-
-    Most users never get groups, codes, MFA settings or devices: six empty containers per user
-    were over half of a user's memory, so they exist only once something reads or writes them.
-    """
-
-    def __init__(self, factory: Callable[[], C]) -> None:
-        self.factory = factory
-        self.slot = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.slot = "_" + name
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> _Lazy[C]: ...
-    @overload
-    def __get__(self, obj: object, owner: type | None = None) -> C: ...
-    def __get__(self, obj: object, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        found = obj.__dict__[self.slot]
-        if found is None:
-            found = obj.__dict__[self.slot] = self.factory()
-        return found
-
-    def __set__(self, obj: object, value: C) -> None:
-        obj.__dict__[self.slot] = value
-
-
-@dataclass
-class UserMfa:
-    """A user's MFA settings and software token (factors/mfa.py, factors/software_tokens.py)."""
-
-    enabled: list[str] = field(default_factory=list)  # UserMFASettingList, in FACTORS order
-    preferred: str | None = None  # PreferredMfaSetting
-    options: list[dict[str, str]] | None = None  # legacy MFAOptions (SetUserSettings)
-    totp_secret: str | None = None  # the verified software token's secret (base32)
-    totp_pending: str | None = None  # associated, not yet verified
-    totp_last_step: int | None = None  # the newest TOTP step used: a code is never reused
-    totp_name: str | None = None  # FriendlyDeviceName
-    webauthn: bool | None = None  # WebAuthnMfaSettings.Enabled, once set
-
-
-@dataclass
-class UserPasskeys:
-    """A user's passkeys and the registration in flight (factors/webauthn.py)."""
-
-    credentials: list[dict[str, Any]] = field(default_factory=list)  # in registration order
-    pending: dict[str, Any] | None = None  # StartWebAuthnRegistration's challenge
-    sequence: int = 0  # registrations so far: orders credentials with equal creation times
-
-
-@dataclass
-class SrpVerifier:
-    """The user's SRP salt and verifier for their current password (auth/first_factor.py)."""
-
-    salt: str
-    verifier: int = 0
-    made_for: tuple[str | None, str, str] | None = None  # (password, username, pool id) of v
-
-
-@dataclass
-class User:
-    username: str  # the internal username, as stored (the sub in UsernameAttributes pools)
-    sub: str
-    attributes: dict[str, str]  # name -> value, `sub` included, in the order they were set
-    status: str
-    created: float
-    modified: float
-    seq: int  # creation order: the stable key of ListUsers paging
-    enabled: bool = True
-    password: str | None = None
-    password_set: float = 0.0
-    failed_sign_ins: int = 0
-    locked_until: float = 0.0
-    last_failed_sign_in: float = 0.0  # auth/first_factor.py: lockout resets after quiet time
-    # Bumped by `revoke_tokens`; a token issued under an older generation is revoked.
-    token_generation: int = 0
-    srp: SrpVerifier | None = None  # auth/first_factor.py
-    # directory/identity_links.py: a native user linked as the destination of an IdP identity.
-    password_sign_in_disabled: bool = False
-    device_seq: int = 0  # factors/devices.py: confirmation order of the user's devices
-    # The containers below are made on first use (see `_Lazy`); None until then.
-    _password_history: list[str] | None = None
-    _groups: set[str] | None = None
-    _codes: dict[str, Code] | None = None
-    _pending: dict[str, str] | None = None
-    _mfa: UserMfa | None = None
-    _devices: dict[str, Device] | None = None
-    _passkeys: UserPasskeys | None = None
-    _auth_events: list[dict[str, Any]] | None = None
-    _hourly: dict[str, list[float]] | None = None
-
-    password_history = _Lazy[list[str]](list)  # directory/passwords.py
-    groups = _Lazy[set[str]](set)  # group names (directory/groups.py)
-    codes = _Lazy[dict[str, Code]](dict)  # purpose -> pending code (kernel/codes.py)
-    # Pending attribute values awaiting verification (AttributesRequireVerificationBeforeUpdate).
-    pending = _Lazy[dict[str, str]](dict)
-    mfa = _Lazy[UserMfa](UserMfa)  # factors/mfa.py
-    devices = _Lazy["dict[str, Device]"](dict)  # device key -> Device (factors/devices.py)
-    passkeys = _Lazy[UserPasskeys](UserPasskeys)  # factors/webauthn.py
-    # auth/auth_events.py: the user's sign-in events, oldest first.
-    auth_events = _Lazy["list[dict[str, Any]]"](list)
-    # accounts/: operation -> instants of recent calls, for the service's hourly per-user quotas.
-    hourly = _Lazy["dict[str, list[float]]"](dict)
-
-    def revoke_tokens(self) -> None:
-        """Every refresh and access token issued to the user so far stops working.
-
-        O(1): tokens remember the user's generation when issued and are compared at use time.
-        """
-        self.token_generation += 1
 
 
 class UserDirectory:
@@ -192,8 +73,8 @@ class UserDirectory:
         self.version += 1
         if self.index_cache is None:
             return  # nothing built yet: the first search builds from scratch
-        if user is None or self.changed is None or len(self.changed) > 1024 + len(self.by_name):
-            self.changed = None
+        if user is None or self.changed is None or len(self.changed) > 64 + len(self.by_name) // 4:
+            self.changed = None  # the indexes will rebuild (SearchIndex.sync): no log to keep
         else:
             self.changed[user.seq] = user
 

@@ -84,26 +84,28 @@ def recovery_of(pool: UserPool) -> PoolRecovery:
 # ----------------------------------------------------------------------------- images
 
 
+_SCALARS = (
+    "failed_sign_ins", "locked_until", "last_failed_sign_in", "token_generation",
+    "password_sign_in_disabled", "device_seq",
+)  # fmt: skip
+
+
 def user_image(user: User) -> User:
     """A detached copy of what a recovery restores of a user: profile, attributes, status, password,
     group names, MFA settings and passkeys. Devices, pending codes, sign-in events and caches are
     not part of it (a recovery does not restore them)."""
-    state = dict(user.__dict__)  # a plain copy of the record: cheaper than dataclasses.replace
-    state.update(
-        attributes=dict(user.attributes),
-        srp=None,
-        _password_history=None if user._password_history is None else list(user._password_history),
-        _groups=None if user._groups is None else set(user._groups),
-        _codes=None,
-        _pending=None,
-        _mfa=None if user._mfa is None else copy.deepcopy(user._mfa),
-        _devices=None,
-        _passkeys=None if user._passkeys is None else copy.deepcopy(user._passkeys),
-        _auth_events=None,
-        _hourly=None,
-    )
-    image: User = object.__new__(User)
-    image.__dict__.update(state)
+    image = user.copy()  # the packed attributes are immutable: shared, not copied
+    image._extras = None
+    for name in _SCALARS:  # kept as they are; SRP, codes, devices, events and quotas are not
+        setattr(image, name, getattr(user, name))
+    if user._password_history is not None:
+        image._password_history = list(user._password_history)
+    if user._groups is not None:
+        image._groups = set(user._groups)
+    if user._mfa is not None:
+        image._mfa = copy.deepcopy(user._mfa)
+    if user._passkeys is not None:
+        image._passkeys = copy.deepcopy(user._passkeys)
     return image
 
 
