@@ -41,8 +41,8 @@ def _dispatch_table() -> dict[Any, Any]:
     table[type(threading.RLock())] = _reduce_rlock
 
     def directory(found: UserDirectory) -> Any:
-        # ListUsers' search indexes are derived data: drop them, the first search rebuilds them.
-        state = {**found.__dict__, "index_cache": None, "changed": None}
+        # ListUsers' search indexes and checked views are derived data: drop them (rebuilt on use).
+        state = {**found.__dict__, "index_cache": None, "changed": None, "checked": {}}
         return (_rebuild, (type(found), state))
 
     table[UserDirectory] = directory

@@ -69,7 +69,8 @@ def _compile(shape: str, leaf: dict[str, Convert]) -> Convert | None:
         item = _compile(_ref(schema["items"]), leaf)
         if item is None:
             return None
-        return lambda v: [item(x) for x in v] if type(v) is list else v
+        # isinstance: a CheckedList (a response's pre-checked items) converts like any list
+        return lambda v: [item(x) for x in v] if isinstance(v, list) else v
     if kind == "object" and "propertyNames" in schema:
         value = _compile(_ref(schema["additionalProperties"]), leaf)
         if value is None:

@@ -21,7 +21,14 @@ from cognito_mock.shapes import AMENDED_FLOW_LIST, schema_document
 from cognito_mock.validation.blobs import decoded_size
 from cognito_mock.validation.deserialize import TIMESTAMP_RANGE, document_ok
 
-__all__ = ["REQUEST_OVERRIDES", "RESPONSE_OVERRIDES", "Check", "compiled", "member_shape"]
+__all__ = [
+    "REQUEST_OVERRIDES",
+    "RESPONSE_OVERRIDES",
+    "Check",
+    "CheckedList",
+    "compiled",
+    "member_shape",
+]
 
 Check = Callable[[Any], bool]
 
@@ -132,10 +139,32 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
     return f"{src.const(compiled(shape, response))}({var})"
 
 
+class CheckedList(list[Any]):
+    """A response list whose items were each checked against `shape` (response form) by the
+    code that made it, and are fresh objects no one else holds (`backend/directory/views.py`).
+
+    A response check accepts it after checking only its length: the items' proof is their maker's.
+    Requests never honour it, and another shape's list is checked like any list (the slow path).
+    """
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape: str, items: list[Any]) -> None:
+        super().__init__(items)
+        self.shape = shape
+
+
 def _array_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:
-    item = _inline(_ref_name(schema["items"]), "v", src, response)
+    item_shape = _ref_name(schema["items"])
+    item = _inline(item_shape, "v", src, response)
     size = _length(schema, "len(x)", "minItems", "maxItems")
-    lines = ["    if type(x) is not list: return False"]
+    lines = ["    if type(x) is not list:"]
+    if response:  # items checked when made (CheckedList): the list's own bounds remain
+        lines += [
+            f"        if type(x) is {src.const(CheckedList)} and x.shape == {item_shape!r}:",
+            f"            return {' and '.join(size) or 'True'}",
+        ]
+    lines.append("        return False")
     if size:
         lines.append(f"    if not ({' and '.join(size)}): return False")
     lines += ["    for v in x:", f"        if not {item}: return False", "    return True"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.directory.users import require_user, user_type
+from cognito_mock.backend.directory.users import require_user
+from cognito_mock.backend.directory.views import checked_views
 from cognito_mock.backend.kernel.paging import page_after
 from cognito_mock.backend.kernel.records import Group, User, UserPool
 from cognito_mock.backend.kernel.registry import operation
@@ -234,7 +235,7 @@ def list_users_in_group(backend: Backend, request: dict[str, Any]) -> dict[str, 
         backend, "ListUsersInGroup", f"{pool.id}/{group.name}", [u.seq for u in members],
         members, _limit(request), request.get("NextToken"),
     )  # fmt: skip
-    result: dict[str, Any] = {"Users": [user_type(u) for u in page]}
+    result: dict[str, Any] = {"Users": checked_views(pool.users, page)}
     if token is not None:
         result["NextToken"] = token
     return result

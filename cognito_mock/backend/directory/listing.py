@@ -21,6 +21,7 @@ from typing import Any
 
 from cognito_mock.backend.directory.filters import ALL, parse_filter, search_index
 from cognito_mock.backend.directory.users import user_type
+from cognito_mock.backend.directory.views import checked_views
 from cognito_mock.backend.kernel.paging import decode_token, encode_token
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.registry import operation
@@ -88,7 +89,10 @@ def list_users(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
         for user in page:
             if any(name not in user.attributes for name in wanted):
                 raise InvalidParameterException(_NO_SUCH_ATTRIBUTE)
-    result: dict[str, Any] = {"Users": [user_type(user, wanted) for user in page]}
+    users = (
+        checked_views(pool.users, page) if wanted is None else [user_type(u, wanted) for u in page]
+    )
+    result: dict[str, Any] = {"Users": users}
     if more:
         result["PaginationToken"] = encode_token(
             backend, _TOKEN_KIND, pool.id, [attribute, last_key, page[-1].seq]

@@ -11,6 +11,7 @@ from cognito_mock.backend.kernel.attributes import (
     looks_like_phone,
     missing_required,
 )
+from cognito_mock.backend.kernel.packed import unpack
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import (
@@ -83,9 +84,14 @@ def mfa_settings(user: User) -> dict[str, Any]:
 
 def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[str, Any]:
     """UserType as AdminCreateUser and ListUsers return it."""
+    if attributes_to_get is None:  # straight from the packed values: no mapping view made
+        pairs = zip(user._shape.names, unpack(user), strict=True)
+        attributes = [{"Name": name, "Value": value} for name, value in pairs]
+    else:
+        attributes = attribute_list(user.attributes, attributes_to_get)
     view: dict[str, Any] = {
         "Username": user.username,
-        "Attributes": attribute_list(user.attributes, attributes_to_get),
+        "Attributes": attributes,
         "UserCreateDate": user.created,
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,

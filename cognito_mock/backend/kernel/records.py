@@ -64,6 +64,9 @@ class UserDirectory:
         self.version = 0
         self.changed: dict[int, User] | None = {}
         self.index_cache: Any = None
+        # directory/views.py: seq -> the state of the user whose UserType view was last checked
+        # against the model (bounded; dropped by `touch`, and only trusted for an equal state).
+        self.checked: dict[int, tuple[Any, ...]] = {}
 
     def touch(self, user: User | None = None) -> None:
         """Note that `user` (None: any user) was added, removed or changed a searchable value.
@@ -71,6 +74,10 @@ class UserDirectory:
         Call after changing a user's attributes, status or enabled flag so ListUsers sees it.
         """
         self.version += 1
+        if user is None:
+            self.checked.clear()
+        else:
+            self.checked.pop(user.seq, None)
         if self.index_cache is None:
             return  # nothing built yet: the first search builds from scratch
         if user is None or self.changed is None or len(self.changed) > 64 + len(self.by_name) // 4:

@@ -1,0 +1,54 @@
+"""UserType views for listings, checked against the model once per user state (issue 16).
+
+Every page is built fresh from the user records (no caller ever holds an object the mock reuses);
+what is kept is the proof: `UserDirectory.checked[seq]` is the state (`_state`) of the user whose
+view last passed the model's UserType check. A view is checked again only when its user's state
+differs from that: any write that touches the directory drops the proof, and a write that forgot
+to touch still changes the state, so the view is checked anyway. A page whose every view is proven
+is a `CheckedList`, whose items the response check then skips (it still checks the envelope).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cognito_mock.backend.directory.users import user_type
+from cognito_mock.backend.kernel.records import User, UserDirectory
+from cognito_mock.validation.compiled import CheckedList, compiled
+
+__all__ = ["MAX_PROOFS", "checked_views"]
+
+MAX_PROOFS = 4096  # proofs kept per pool (~150 bytes each); the oldest go first
+_SHAPE = "UserType"
+
+
+def _state(user: User) -> tuple[Any, ...]:
+    """Everything `user_type(user)` reads: equal states make equal views."""
+    mfa = user._mfa
+    options = None if mfa is None or not mfa.options else [dict(o) for o in mfa.options]
+    return (
+        user.username, user._shape, user._packed, user.created, user.modified, user.enabled,
+        user.status, options,
+    )  # fmt: skip
+
+
+def checked_views(directory: UserDirectory, users: list[User]) -> list[dict[str, Any]]:
+    """Fresh UserType views of `users`: a CheckedList when each passed the check, now or in an
+    equal state before; else a plain list (the response check then words what is wrong)."""
+    check = compiled(_SHAPE, True)
+    proofs = directory.checked
+    views: list[dict[str, Any]] = []
+    proven = True
+    for user in users:
+        view = user_type(user)
+        views.append(view)
+        state = _state(user)
+        if proofs.get(user.seq) == state:
+            continue
+        if not check(view):
+            proven = False  # never remembered: the response check reports it
+            continue
+        if len(proofs) >= MAX_PROOFS:
+            del proofs[next(iter(proofs))]
+        proofs[user.seq] = state
+    return CheckedList(_SHAPE, views) if proven else views

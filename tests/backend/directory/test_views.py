@@ -1,0 +1,182 @@
+"""Checked UserType views (directory/views.py): a listing re-checks only users whose state changed,
+shows every change at once, never shares objects with callers or between pools, and a view that
+breaks the model still fails the call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cognito_mock import CognitoMock
+from cognito_mock.backend.directory.views import MAX_PROOFS, checked_views
+from cognito_mock.errors import ContractViolation
+from cognito_mock.validation.compiled import CheckedList, compiled
+from tests.helpers import PASSWORD, record
+
+
+def create(call: Any, pool_id: str, username: str, **attrs: str) -> None:
+    call(
+        "AdminCreateUser", UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": k, "Value": v} for k, v in attrs.items()],
+    )  # fmt: skip
+
+
+def listed(client: Any, pool_id: str) -> dict[str, dict[str, Any]]:
+    """ListUsers' first page through boto3, by username."""
+    return {u["Username"]: u for u in client.list_users(UserPoolId=pool_id)["Users"]}
+
+
+def attrs(user: dict[str, Any]) -> dict[str, str]:
+    return {a["Name"]: a["Value"] for a in user["Attributes"]}
+
+
+@pytest.fixture
+def two(mock: CognitoMock, client: Any, pool_id: str) -> str:
+    create(mock.call, pool_id, "ann", email="ann@example.com", name="Ann")
+    create(mock.call, pool_id, "bob", email="bob@example.com", name="Bob")
+    listed(client, pool_id)  # both views checked and proven
+    assert set(mock.backend().pools[pool_id].users.checked) == {0, 1}
+    return pool_id
+
+
+def test_a_proven_page_is_a_checked_list_the_response_check_accepts(
+    mock: CognitoMock, two: str
+) -> None:
+    users = mock.backend().pools[two].users
+    page = checked_views(users, list(users))
+    assert type(page) is CheckedList and page.shape == "UserType"
+    assert compiled("ListUsersResponse", True)({"Users": page})
+    # Fresh objects on every page: nothing a caller holds is reused.
+    again = checked_views(users, list(users))
+    assert again == page and again[0] is not page[0]
+    assert again[0]["Attributes"] is not page[0]["Attributes"]
+
+
+def test_an_attribute_update_shows_on_the_next_page(client: Any, two: str) -> None:
+    client.admin_update_user_attributes(
+        UserPoolId=two, Username="ann", UserAttributes=[{"Name": "name", "Value": "Annie"}]
+    )
+    page = listed(client, two)
+    assert attrs(page["ann"])["name"] == "Annie" and attrs(page["bob"])["name"] == "Bob"
+    client.admin_delete_user_attributes(UserPoolId=two, Username="ann", UserAttributeNames=["name"])
+    assert "name" not in attrs(listed(client, two)["ann"])
+
+
+def test_enable_disable_and_status_show_on_the_next_page(
+    client: Any, mock: CognitoMock, two: str
+) -> None:
+    client.admin_disable_user(UserPoolId=two, Username="bob")
+    assert listed(client, two)["bob"]["Enabled"] is False
+    client.admin_enable_user(UserPoolId=two, Username="bob")
+    assert listed(client, two)["bob"]["Enabled"] is True
+    before = listed(client, two)["ann"]
+    assert before["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    mock.clock.advance(60)
+    client.admin_set_user_password(
+        UserPoolId=two, Username="ann", Password=PASSWORD, Permanent=True
+    )
+    after = listed(client, two)["ann"]
+    assert after["UserStatus"] == "CONFIRMED"
+    assert after["UserLastModifiedDate"] >= before["UserLastModifiedDate"]
+
+
+def test_mfa_options_show_on_the_next_page(client: Any, two: str) -> None:
+    client.admin_update_user_attributes(
+        UserPoolId=two, Username="ann",
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550100"}],
+    )  # fmt: skip
+    assert "MFAOptions" not in listed(client, two)["ann"]
+    options = [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]
+    client.admin_set_user_settings(UserPoolId=two, Username="ann", MFAOptions=options)
+    assert listed(client, two)["ann"]["MFAOptions"] == options
+
+
+def test_list_users_in_group_sees_the_same_changes(client: Any, two: str) -> None:
+    client.create_group(UserPoolId=two, GroupName="g")
+    client.admin_add_user_to_group(UserPoolId=two, Username="ann", GroupName="g")
+    client.admin_update_user_attributes(
+        UserPoolId=two, Username="ann", UserAttributes=[{"Name": "name", "Value": "Grouped"}]
+    )
+    members = client.list_users_in_group(UserPoolId=two, GroupName="g")["Users"]
+    assert [attrs(u)["name"] for u in members] == ["Grouped"]
+    assert attrs(listed(client, two)["ann"])["name"] == "Grouped"
+
+
+def test_a_write_that_forgets_to_touch_is_still_seen(
+    client: Any, mock: CognitoMock, two: str
+) -> None:
+    """The proof holds only for the state it was made for, not until the next touch()."""
+    user = record(mock, two, "ann")
+    user.attributes["name"] = "Changed behind its back"  # no touch()
+    assert attrs(listed(client, two)["ann"])["name"] == "Changed behind its back"
+
+
+def test_a_view_breaking_the_model_fails_the_call_even_after_it_was_proven(
+    client: Any, mock: CognitoMock, two: str
+) -> None:
+    user = record(mock, two, "bob")
+    user.status = "NOT_A_STATUS"  # a corrupt record, changed without touch()
+    with pytest.raises(ContractViolation, match="ListUsers"):
+        mock.call("ListUsers", UserPoolId=two)
+    mock.call("CreateGroup", UserPoolId=two, GroupName="g")
+    mock.call("AdminAddUserToGroup", UserPoolId=two, Username="ann", GroupName="g")
+    mock.call("ListUsersInGroup", UserPoolId=two, GroupName="g")  # ann alone: fine
+    mock.call("AdminAddUserToGroup", UserPoolId=two, Username="bob", GroupName="g")
+    with pytest.raises(ContractViolation, match="ListUsersInGroup"):
+        mock.call("ListUsersInGroup", UserPoolId=two, GroupName="g")
+    # The corrupt state was never proven (bob's proof, if kept, is of his state before).
+    assert "NOT_A_STATUS" not in mock.backend().pools[two].users.checked.get(1, ())
+
+
+def test_a_caller_mutating_a_response_cannot_change_the_next_one(
+    mock: CognitoMock, two: str
+) -> None:
+    first = mock.call("ListUsers", UserPoolId=two)["Users"]
+    first[0]["Attributes"][0]["Value"] = "forged"
+    first[0]["Attributes"].append({"Name": "bogus", "Value": "x"})
+    first[0]["Enabled"] = "yes"
+    again = mock.call("ListUsers", UserPoolId=two)["Users"]
+    assert again[0]["Enabled"] is True
+    assert {a["Name"] for a in again[0]["Attributes"]} == {"sub", "email", "name"}
+    assert "forged" not in {a["Value"] for a in again[0]["Attributes"]}
+
+
+def test_views_never_cross_pools_or_mocks(mock: CognitoMock, client: Any, pool_id: str) -> None:
+    other_pool = mock.call("CreateUserPool", PoolName="other")["UserPool"]["Id"]
+    other_mock = CognitoMock(seed=1234)
+    third_pool = other_mock.call("CreateUserPool", PoolName="p")["UserPool"]["Id"]
+    # The same username at the same creation order (seq 0) in three places.
+    create(mock.call, pool_id, "ann", name="first")
+    create(mock.call, other_pool, "ann", name="second")
+    create(other_mock.call, third_pool, "ann", name="third")
+    for _ in range(2):  # the second round answers from proofs
+        assert attrs(listed(client, pool_id)["ann"])["name"] == "first"
+        assert attrs(listed(client, other_pool)["ann"])["name"] == "second"
+        third = other_mock.call("ListUsers", UserPoolId=third_pool)["Users"]
+        assert attrs(third[0])["name"] == "third"
+
+
+def test_the_shortcut_needs_the_right_shape_and_a_response() -> None:
+    bad = [{"GroupName": 1}]  # not a UserType, nor a GroupType
+    assert not compiled("UsersListType", True)(CheckedList("GroupType", bad))
+    assert compiled("UsersListType", True)(CheckedList("UserType", []))
+    # Requests never trust it: a request's list is checked item by item.
+    entries = CheckedList("AttributeType", [{"Name": 5}])
+    assert not compiled("AttributeListType", False)(entries)
+
+
+def test_proofs_are_bounded_and_dropped_by_touch(mock: CognitoMock, pool_id: str) -> None:
+    users = mock.backend().pools[pool_id].users
+    validate, mock.validate = mock.validate, False  # a quick fill
+    for i in range(MAX_PROOFS + 5):
+        create(mock.call, pool_id, f"u{i}")
+    mock.validate = validate
+    checked_views(users, list(users))
+    assert len(users.checked) == MAX_PROOFS
+    user = next(iter(users))
+    checked_views(users, [user])
+    users.touch(user)
+    assert user.seq not in users.checked
+    users.touch()
+    assert users.checked == {}
