@@ -26,7 +26,7 @@ from cognito_mock.errors import OAuthError, ServiceError
 from cognito_mock.faults import Faults
 from cognito_mock.ids import Ids
 from cognito_mock.shapes import operation as operation_spec
-from cognito_mock.transports import boto, native, wire
+from cognito_mock.transports import boto, fragments, native, wire
 from cognito_mock.transports import oauth2 as oauth2_transport
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "CognitoMock"]
@@ -172,7 +172,7 @@ class CognitoMock:
             )
         except (ServiceError, wire.WireError) as error:
             return wire.encode_error(error, request_id)
-        return wire.encode_result(result, request_id)
+        return fragments.encode_result(result, request_id)  # wire.encode_result, JSON reused
 
     def client(self, region_name: str | None = None, **kwargs: Any) -> Any:
         """A real boto3 `cognito-idp` client whose requests this mock answers (no sockets)."""

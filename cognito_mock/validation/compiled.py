@@ -26,6 +26,7 @@ __all__ = [
     "RESPONSE_OVERRIDES",
     "Check",
     "CheckedList",
+    "Proof",
     "compiled",
     "member_shape",
 ]
@@ -147,11 +148,24 @@ class CheckedList(list[Any]):
     Requests never honour it, and another shape's list is checked like any list (the slow path).
     """
 
-    __slots__ = ("shape",)
+    __slots__ = ("proofs", "shape")
 
-    def __init__(self, shape: str, items: list[Any]) -> None:
+    def __init__(self, shape: str, items: list[Any], proofs: list[Proof] | None = None) -> None:
         super().__init__(items)
         self.shape = shape
+        self.proofs = proofs  # each item's proof, where its maker keeps them (same order)
+
+
+class Proof:
+    """That an item made from `state` passed its shape's check; `wire` is the item's encoding,
+    filled in by the transport that first encodes it (`transports/fragments.py`). Its maker
+    hands out the same proof only for an equal state, which makes an equal item."""
+
+    __slots__ = ("state", "wire")
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+        self.wire: bytes | None = None
 
 
 def _array_source(schema: dict[str, Any], src: _Source, response: bool) -> list[str]:

@@ -1,11 +1,12 @@
 """UserType views for listings, checked against the model once per user state (issue 16).
 
 Every page is built fresh from the user records (no caller ever holds an object the mock reuses);
-what is kept is the proof: `UserDirectory.checked[seq]` is the state (`_state`) of the user whose
-view last passed the model's UserType check. A view is checked again only when its user's state
-differs from that: any write that touches the directory drops the proof, and a write that forgot
-to touch still changes the state, so the view is checked anyway. A page whose every view is proven
-is a `CheckedList`, whose items the response check then skips (it still checks the envelope).
+what is kept is the proof: `UserDirectory.checked[seq]` holds the state (`_state`) of the user
+whose view last passed the model's UserType check (and, once a transport encoded the view, its
+JSON). A view is checked again only when its user's state differs from the proof's: any write
+that touches the directory drops the proof, and a write that forgot to touch still changes the
+state, so the view is checked anyway. A page whose every view is proven is a `CheckedList`, whose
+items the response check then skips (it still checks the envelope).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from cognito_mock.backend.directory.users import user_type
 from cognito_mock.backend.kernel.records import User, UserDirectory
-from cognito_mock.validation.compiled import CheckedList, compiled
+from cognito_mock.validation.compiled import CheckedList, Proof, compiled
 
 __all__ = ["MAX_PROOFS", "checked_views"]
 
@@ -38,17 +39,17 @@ def checked_views(directory: UserDirectory, users: list[User]) -> list[dict[str,
     check = compiled(_SHAPE, True)
     proofs = directory.checked
     views: list[dict[str, Any]] = []
-    proven = True
+    page_proofs: list[Proof] = []
     for user in users:
         view = user_type(user)
         views.append(view)
         state = _state(user)
-        if proofs.get(user.seq) == state:
-            continue
-        if not check(view):
-            proven = False  # never remembered: the response check reports it
-            continue
-        if len(proofs) >= MAX_PROOFS:
-            del proofs[next(iter(proofs))]
-        proofs[user.seq] = state
-    return CheckedList(_SHAPE, views) if proven else views
+        proof = proofs.get(user.seq)
+        if proof is None or proof.state != state:
+            if not check(view):
+                return views  # never proven: the response check reports it
+            if len(proofs) >= MAX_PROOFS:
+                del proofs[next(iter(proofs))]
+            proof = proofs[user.seq] = Proof(state)
+        page_proofs.append(proof)
+    return CheckedList(_SHAPE, views, page_proofs)

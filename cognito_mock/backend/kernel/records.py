@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cognito_mock.backend.recovery.history import PoolRecovery
     from cognito_mock.backend.tokens.authorization_codes import AuthorizationCode
     from cognito_mock.backend.tokens.store import TokenStore
+    from cognito_mock.validation.compiled import Proof
 
 __all__ = [
     "AppClient",
@@ -66,7 +67,7 @@ class UserDirectory:
         self.index_cache: Any = None
         # directory/views.py: seq -> the state of the user whose UserType view was last checked
         # against the model (bounded; dropped by `touch`, and only trusted for an equal state).
-        self.checked: dict[int, tuple[Any, ...]] = {}
+        self.checked: dict[int, Proof] = {}
 
     def touch(self, user: User | None = None) -> None:
         """Note that `user` (None: any user) was added, removed or changed a searchable value.

@@ -4,13 +4,16 @@ breaks the model still fails the call."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from cognito_mock import CognitoMock
+from cognito_mock.backend.directory.users import user_type
 from cognito_mock.backend.directory.views import MAX_PROOFS, checked_views
 from cognito_mock.errors import ContractViolation
+from cognito_mock.transports.wire import encode_result
 from cognito_mock.validation.compiled import CheckedList, compiled
 from tests.helpers import PASSWORD, record
 
@@ -126,7 +129,8 @@ def test_a_view_breaking_the_model_fails_the_call_even_after_it_was_proven(
     with pytest.raises(ContractViolation, match="ListUsersInGroup"):
         mock.call("ListUsersInGroup", UserPoolId=two, GroupName="g")
     # The corrupt state was never proven (bob's proof, if kept, is of his state before).
-    assert "NOT_A_STATUS" not in mock.backend().pools[two].users.checked.get(1, ())
+    proof = mock.backend().pools[two].users.checked.get(1)
+    assert proof is None or "NOT_A_STATUS" not in proof.state
 
 
 def test_a_caller_mutating_a_response_cannot_change_the_next_one(
@@ -180,3 +184,22 @@ def test_proofs_are_bounded_and_dropped_by_touch(mock: CognitoMock, pool_id: str
     assert user.seq not in users.checked
     users.touch()
     assert users.checked == {}
+
+
+def test_reused_json_is_byte_for_byte_what_encoding_gives(mock: CognitoMock, two: str) -> None:
+    """transports/fragments.py splices the JSON kept on proofs: the same bytes, token included."""
+    target = "AWSCognitoIdentityProviderService.ListUsers"
+    body = json.dumps({"UserPoolId": two, "Limit": 1}).encode()
+    first = mock.handle_wire(target, body, "us-east-1").body
+    users = mock.backend().pools[two].users
+    assert users.checked[0].wire is not None  # ann's JSON kept
+    again = mock.handle_wire(target, body, "us-east-1").body
+    plain = {"Users": [user_type(record(mock, two, "ann"))], **{
+        k: v for k, v in json.loads(again).items() if k != "Users"
+    }}  # fmt: skip
+    assert "PaginationToken" in plain
+    assert json.loads(again) == json.loads(first) == json.loads(encode_result(plain, "x").body)
+    assert again.startswith(b'{"Users":[{"Username":"ann",') and again.count(b'"Username"') == 1
+    # A change makes new JSON: the old bytes are never served for the new state.
+    mock.call("AdminDisableUser", UserPoolId=two, Username="ann")
+    assert b'"Enabled":false' in mock.handle_wire(target, body, "us-east-1").body
