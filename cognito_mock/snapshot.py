@@ -10,6 +10,7 @@ import dataclasses
 import io
 import pickle
 import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from cognito_mock.backend.kernel.records import UserDirectory
@@ -42,7 +43,7 @@ def _dispatch_table() -> dict[Any, Any]:
 
     def directory(found: UserDirectory) -> Any:
         # ListUsers' search indexes and checked views are derived data: drop them (rebuilt on use).
-        state = {**found.__dict__, "index_cache": None, "changed": None, "checked": {}}
+        state = {**found.__dict__, "index_cache": None, "changed": None, "checked": OrderedDict()}
         return (_rebuild, (type(found), state))
 
     table[UserDirectory] = directory

@@ -23,12 +23,14 @@ directory's touch log, so a page costs O(log n + page) however many users match.
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
+from cognito_mock.backend.kernel.packed import Shape, value_in
 from cognito_mock.backend.kernel.records import User, UserDirectory
 from cognito_mock.errors import InvalidParameterException
 
@@ -101,48 +103,83 @@ def _raw_value(attribute: str, user: User) -> str | None:
     return user.attributes.get(attribute)
 
 
+_RUN = 4096  # seqs sorted at once: their keys (new strings when read from packed values) coexist
+
+
+def _sorted(seqs: list[int], key: Callable[[int], str]) -> list[int]:
+    """`seqs` (ascending) sorted by `key`, equal keys in seq order, with at most `_RUN` keys made
+    at a time: sorting 100,000 users at once held a key string per user (~70 bytes) at the peak."""
+    if len(seqs) <= _RUN:
+        seqs.sort(key=key)  # stable: equal keys stay in seq order
+        return seqs
+    runs = [sorted(seqs[at : at + _RUN], key=key) for at in range(0, len(seqs), _RUN)]
+    return list(heapq.merge(*runs, key=key))  # stable: ties go to the earlier run (lower seqs)
+
+
+# Attributes whose values are the user's own fields (shared strings), not packed attribute values.
+_OWN_VALUES = frozenset((ALL, "username", "sub", "cognito:user_status", "status"))
+
+
 class _AttributeIndex:
     """Users that have a value for one attribute, sorted by (folded value, seq).
 
-    Two flat lists, no tuple per user (issue 16: an index is ~16 bytes a user): `keys[seq]` is
-    the key a user is filed under (None: not filed) and `order` the filed seqs in key order.
+    Flat lists, no tuple or string per user (issue 16): `keys[seq]` is what the user is filed
+    under (None: not filed) and `order` the filed seqs in key order. A folded key is a new string,
+    kept as it is; an unfolded packed attribute (email in a case-sensitive pool) files the user's
+    packed values and shape instead (`packed`), sharing them: the key is read from them.
     """
 
     def __init__(self, attribute: str, fold: Callable[[str], str], users: list[User | None]):
         self.attribute = attribute
         self.fold = fold
-        keys: list[str | None] = [None] * len(users)
+        self.packed = fold is _identity and attribute not in _OWN_VALUES
+        self.keys: list[Any] = [None] * len(users)  # a key, or (packed) the packed values filed
+        self.shapes: list[Shape | None] = [None] * len(users) if self.packed else []
         for user in users:
             if user is not None:
-                keys[user.seq] = self.key_of(user)
-        self.keys = keys
-        # Users are in seq order and the sort is stable: equal keys stay in seq order.
-        order = [user.seq for user in users if user is not None and keys[user.seq] is not None]
-        order.sort(key=cast("Callable[[int], str]", keys.__getitem__))  # in place: no copy
-        self.order = order
+                self._file(user.seq, user)
+        order = [user.seq for user in users if user is not None and self.keys[user.seq] is not None]
+        self.order = _sorted(order, cast("Callable[[int], str]", self.filed_key))
+
+    def _file(self, seq: int, user: User | None) -> None:
+        if seq >= len(self.keys):
+            grow = seq + 1 - len(self.keys)
+            self.keys.extend([None] * grow)
+            if self.packed:
+                self.shapes.extend([None] * grow)
+        if not self.packed:
+            self.keys[seq] = None if user is None else self.key_of(user)
+        elif user is None or self.attribute not in user._shape.index:
+            self.keys[seq] = self.shapes[seq] = None
+        else:
+            self.keys[seq], self.shapes[seq] = user._packed, user._shape
+
+    def filed_key(self, seq: int) -> str | None:
+        """The key `seq` is filed under (None: not filed)."""
+        filed = self.keys[seq] if seq < len(self.keys) else None
+        if filed is None or not self.packed:
+            return filed
+        shape = self.shapes[seq]
+        assert shape is not None
+        return value_in(filed, shape, self.attribute)
 
     def sort_key(self, seq: int) -> tuple[str, int]:
-        return self.keys[seq], seq  # type: ignore[return-value]
+        return self.filed_key(seq) or "", seq
 
     def key_of(self, user: User) -> str | None:
         value = _raw_value(self.attribute, user)
         return None if value is None else self.fold(value)
 
-    def refile(self, seq: int, key: str | None) -> None:
-        """Move the entry for `seq` to `key` (None: drop it)."""
-        keys = self.keys
-        if seq >= len(keys):
-            keys.extend([None] * (seq + 1 - len(keys)))
-        old = keys[seq]
-        if old == key:
-            return
-        if old is not None:
+    def refile(self, seq: int, user: User | None) -> None:
+        """File `seq` under the user's current key (None: the user is gone)."""
+        old = self.filed_key(seq)
+        key = None if user is None else self.key_of(user)
+        if old is not None and old != key:
             at = bisect_left(self.order, (old, seq), key=self.sort_key)
             if at < len(self.order) and self.order[at] == seq:
                 del self.order[at]
-            keys[seq] = None
-        if key is not None:
-            keys[seq] = key
+        self._file(seq, user)
+        if key is not None and old != key:
             insort(self.order, seq, key=self.sort_key)
 
 
@@ -175,7 +212,7 @@ class SearchIndex:
                 present = directory.by_sub.get(user.sub) is user
                 by_seq[seq] = user if present else None
                 for index in self.built.values():
-                    index.refile(seq, index.key_of(user) if present else None)
+                    index.refile(seq, user if present else None)
         directory.changed = {}
         self.version = directory.version
 
@@ -195,19 +232,19 @@ class SearchIndex:
         index = self._index(attribute)
         wanted = "" if flt is None else index.fold(flt.value)
         prefix = flt is None or flt.prefix
-        order, keys, sort_key = index.order, index.keys, index.sort_key
+        order, filed_key, sort_key = index.order, index.filed_key, index.sort_key
         at = bisect_left(order, (wanted, -1), key=sort_key)
         if after is not None:
             at = max(at, bisect_right(order, after, key=sort_key))
         by_seq = self.by_seq
         while at < len(order):
             seq = order[at]
-            key = keys[seq]
+            key = filed_key(seq)
             at += 1
             if key is None or not (key.startswith(wanted) if prefix else key == wanted):
                 return  # keys are sorted: every match lies in one run
             user = by_seq[seq] if seq < len(by_seq) else None
-            if user is None or index.key_of(user) != key:
+            if user is None or (attribute is not ALL and index.key_of(user) != key):
                 continue  # changed without a touch(): never report a value the user lacks
             yield key, user
 

@@ -49,7 +49,7 @@ def checked_views(directory: UserDirectory, users: list[User]) -> list[dict[str,
             if not check(view):
                 return views  # never proven: the response check reports it
             if len(proofs) >= MAX_PROOFS:
-                del proofs[next(iter(proofs))]
+                proofs.popitem(last=False)  # the oldest (O(1): an OrderedDict)
             proof = proofs[user.seq] = Proof(state)
         page_proofs.append(proof)
     return CheckedList(_SHAPE, views, page_proofs)

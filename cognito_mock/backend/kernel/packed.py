@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any, Protocol
 
-__all__ = ["EMPTY", "SEP", "Packed", "Shape", "UserAttributes", "pack", "unpack"]
+__all__ = ["EMPTY", "SEP", "Packed", "Shape", "UserAttributes", "pack", "unpack", "value_in"]
 
 SEP = "\x1f"  # ASCII unit separator: values that contain it are stored as a tuple instead
 
@@ -86,6 +86,18 @@ def unpack(user: _Owner) -> list[str]:
     if user._shape.sub_first:
         values.insert(0, user.sub)
     return values
+
+
+def value_in(packed: Packed, shape: Shape, name: str) -> str | None:
+    """The value of `name` in values packed under `shape` (None: none; not for a first `sub`)."""
+    at = shape.index.get(name)
+    if at is None:
+        return None
+    if shape.sub_first:
+        at -= 1
+    if type(packed) is str:
+        return packed if len(shape.names) - shape.sub_first == 1 else packed.split(SEP)[at]
+    return packed[at]
 
 
 class UserAttributes(MutableMapping[str, str]):

@@ -8,6 +8,7 @@ are imported here for typing only; their fields start empty (`None` or an empty 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -67,7 +68,7 @@ class UserDirectory:
         self.index_cache: Any = None
         # directory/views.py: seq -> the state of the user whose UserType view was last checked
         # against the model (bounded; dropped by `touch`, and only trusted for an equal state).
-        self.checked: dict[int, Proof] = {}
+        self.checked: OrderedDict[int, Proof] = OrderedDict()
 
     def touch(self, user: User | None = None) -> None:
         """Note that `user` (None: any user) was added, removed or changed a searchable value.

@@ -465,3 +465,56 @@ def test_a_copied_directory_does_not_reuse_its_originals_index(
     twin.by_sub = {u.sub: u for u in twin.by_name.values()}
     assert twin.index_cache is index
     assert [u.username for _, u in user_filters.search_index(twin).scan(None)] == ["a"]
+
+
+@pytest.mark.parametrize("case_sensitive", [True, False])
+def test_indexes_built_in_runs_order_like_one_sort(
+    monkeypatch: pytest.MonkeyPatch, case_sensitive: bool
+) -> None:
+    """Indexes sort in runs of `_RUN` keys merged (issue 16: no key string per user at the
+    peak); the order is the one sort's, (folded value, creation order), before and after changes
+    refile users (unfolded packed values are filed by reference)."""
+    monkeypatch.setattr(user_filters, "_RUN", 7)
+    mock = CognitoMock(seed=5)
+    pool_id = mock.call(
+        "CreateUserPool", PoolName="p", UsernameConfiguration={"CaseSensitive": case_sensitive}
+    )["UserPool"]["Id"]
+    rng = random.Random(3)
+    emails: dict[str, str] = {}
+    for i in range(60):
+        email = f"{rng.choice(['a', 'B', 'c', 'b'])}{rng.randrange(5)}@example.com"
+        emails[f"u{i:02d}"] = email
+        mock.call(
+            "AdminCreateUser", UserPoolId=pool_id, Username=f"u{i:02d}", MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "name", "Value": "N"}],
+        )  # fmt: skip
+
+    def listed(flt: str) -> list[str]:
+        users, token = [], None
+        while True:
+            more = {"PaginationToken": token} if token else {}
+            page = mock.call("ListUsers", UserPoolId=pool_id, Filter=flt, Limit=9, **more)
+            users += [u["Username"] for u in page["Users"]]
+            token = page.get("PaginationToken")
+            if not token:
+                return users
+
+    def expected() -> list[str]:
+        fold = (lambda v: v) if case_sensitive else str.lower
+        return sorted(emails, key=lambda name: (fold(emails[name]), name))
+
+    assert listed('email ^= ""') == expected()
+    for name in ("u03", "u41", "u59"):  # refiled one by one, incrementally
+        emails[name] = "b2@example.com"
+        mock.call(
+            "AdminUpdateUserAttributes", UserPoolId=pool_id, Username=name,
+            UserAttributes=[{"Name": "email", "Value": emails[name]}],
+        )  # fmt: skip
+    mock.call("AdminDeleteUser", UserPoolId=pool_id, Username="u10")
+    del emails["u10"]
+    assert listed('email ^= ""') == expected()
+    exact = "b2@example.com" if case_sensitive else "B2@EXAMPLE.com"
+    assert listed(f'email = "{exact}"') == [
+        n for n in expected() if emails[n].lower() == "b2@example.com"
+        and (not case_sensitive or emails[n] == "b2@example.com")
+    ]  # fmt: skip
