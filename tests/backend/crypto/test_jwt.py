@@ -313,7 +313,7 @@ def test_verified_claims_remembers_only_what_verified():
     assert tokens.verified_claims(token, key) == CLAIMS
     assert token in key.verified
     # A tampered copy of a remembered token is a different string: checked in full, refused.
-    head, payload, signature = token.split(".")
+    head, _payload, signature = token.split(".")
     raw = json.dumps({**CLAIMS, "sub": "someone-else"}, separators=(",", ":")).encode()
     forged = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
     assert tokens.verified_claims(f"{head}.{forged}.{signature}", key) is None
