@@ -8,9 +8,10 @@ untouched, so seeded ids stay the same with or without them.
 
 from __future__ import annotations
 
+import os
 import random
 import secrets
-import uuid
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -21,6 +22,37 @@ T = TypeVar("T")
 _ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+# RFC 4122 version 4: the version nibble (bits 76-79) is 4, the variant bits (62-63) are 10.
+_UUID_KEEP = ((1 << 128) - 1) & ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (4 << 76) | (0x8000 << 48)
+
+
+class _ReadAhead(threading.local):
+    """OS random bytes read ahead in chunks: a system call per value (~2 µs) was a tenth of an
+    unseeded sign-in. One buffer per thread, dropped in a forked child (pytest-xdist workers,
+    served mocks), so no two draws anywhere ever hand out the same bytes."""
+
+    def __init__(self) -> None:
+        self.data = b""
+        self.at = 0
+        self.generation = -1
+
+
+_READ_AHEAD = _ReadAhead()
+_CHUNK = 4096
+_forks = [0]  # bumped in every forked child: its inherited buffers are the parent's bytes
+os.register_at_fork(after_in_child=lambda: _forks.__setitem__(0, _forks[0] + 1))
+
+
+def _os_bytes(n: int) -> bytes:
+    buffer = _READ_AHEAD
+    at = buffer.at
+    if at + n > len(buffer.data) or buffer.generation != _forks[0]:
+        buffer.data = secrets.token_bytes(max(_CHUNK, n))
+        buffer.generation = _forks[0]
+        at = 0
+    buffer.at = at + n
+    return buffer.data[at : at + n]
 
 
 def _os_choices(alphabet: str, length: int) -> str:
@@ -30,7 +62,7 @@ def _os_choices(alphabet: str, length: int) -> str:
     usable = 256 - 256 % size  # bytes at or above this would favour the first symbols
     out: list[str] = []
     while len(out) < length:
-        for byte in secrets.token_bytes(length + 8):
+        for byte in _os_bytes(length + 8):
             if byte < usable:
                 out.append(alphabet[byte % size])
                 if len(out) == length:
@@ -43,6 +75,7 @@ class Ids:
 
     def __init__(self, seed: int | str | None = None) -> None:
         self._random: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
+        self._unseeded = seed is None
 
     def unseeded_bytes(self, n: int) -> bytes:
         """`n` bytes from the OS, whatever the seed."""
@@ -54,17 +87,21 @@ class Ids:
         return make()
 
     def token_bytes(self, n: int) -> bytes:
-        if isinstance(self._random, random.SystemRandom):
-            return secrets.token_bytes(n)
+        if self._unseeded:
+            return _os_bytes(n)
         return self._random.randbytes(n)
 
     def choice_string(self, alphabet: str, length: int) -> str:
-        if isinstance(self._random, random.SystemRandom):
+        if self._unseeded:
             return _os_choices(alphabet, length)
         return "".join(self._random.choices(alphabet, k=length))
 
     def uuid4(self) -> str:
-        return str(uuid.UUID(bytes=self.token_bytes(16), version=4))
+        """A version-4 UUID string, the same as `str(uuid.UUID(bytes=..., version=4))` for the
+        same 16 bytes, in a fifth of the time (four per sign-in)."""
+        number = (int.from_bytes(self.token_bytes(16), "big") & _UUID_KEEP) | _UUID_SET
+        h = f"{number:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def user_pool_id(self, region: str) -> str:
         """`<region>_<9 alphanumerics>`, as in `us-east-1_Zi0dYW1fC`."""

@@ -22,6 +22,12 @@ from cognito_mock.backend.kernel.attributes import (
     looks_like_email,
     looks_like_phone,
 )
+from cognito_mock.backend.kernel.challenge_sessions import (
+    SESSION_INVALID,
+    open_session,
+    session_owner,
+    take_session,
+)
 from cognito_mock.backend.kernel.codes import consume_code, issue_code
 from cognito_mock.backend.kernel.outbox import code_delivery
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
@@ -44,12 +50,19 @@ from cognito_mock.errors import (
 __all__ = [
     "NOT_FOUND",
     "RESEND_LIMIT",
+    "SIGNED_UP",
     "client_and_pool",
     "confirm_registration",
     "register",
     "resend_confirmation",
     "simulated_delivery",
 ]
+
+# Sign-in straight after sign-up (USER_AUTH): SignUp's Session goes to ConfirmSignUp, whose Session
+# goes to InitiateAuth, where the confirmation code counts as the first factor. These name the
+# two kinds of session among a pool's challenge sessions (never a ChallengeName of the model).
+_SIGNING_UP = "SignUp"
+SIGNED_UP = "ConfirmSignUp"
 
 NOT_FOUND = "Username/client id combination not found."
 RESEND_LIMIT = 5  # ResendConfirmationCode per user per hour (developer guide quotas)
@@ -167,6 +180,7 @@ def register(
         raise
     if delivery is not None:
         result["CodeDeliveryDetails"] = delivery
+        result["Session"] = open_session(backend, pool, client, _SIGNING_UP, user.username)
     return result
 
 
@@ -206,6 +220,12 @@ def confirm_registration(
         raise UserNotFoundException(NOT_FOUND)
     if user.status != "UNCONFIRMED":
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
+    # SignUp's Session, if given, must be this user's (checked before anything changes).
+    signing_up = None
+    if request.get("Session"):
+        signing_up = take_session(backend, pool, client, request["Session"], {_SIGNING_UP})
+        if session_owner(pool, signing_up) is not user:
+            raise NotAuthorizedException(SESSION_INVALID)
     now = backend.clock.now()
     code = consume_code(user, "confirm_sign_up", request["ConfirmationCode"], now)
     try:
@@ -217,7 +237,11 @@ def confirm_registration(
     user.modified = now
     # The user stays confirmed even if PostConfirmation then fails (as the service does).
     post_confirmation(backend, pool, user, "PostConfirmation_ConfirmSignUp")
-    return {}
+    if signing_up is None:
+        return {}
+    signing_up.used = True
+    factor = "SMS_OTP" if code.attribute == "phone_number" else "EMAIL_OTP"
+    return {"Session": open_session(backend, pool, client, SIGNED_UP, user.username, factor=factor)}
 
 
 def _note_resend(user: User, now: float) -> None:

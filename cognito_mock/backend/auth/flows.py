@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cognito_mock.backend.auth.after_sign_up import sign_in_after_sign_up
 from cognito_mock.backend.auth.custom_auth import start_custom_auth
 from cognito_mock.backend.auth.first_factor import (
     available_challenges,
@@ -77,12 +78,20 @@ def _refresh(
 
 
 def _user_auth(
-    backend: Backend, pool: UserPool, client: AppClient, params: dict[str, str], *, admin: bool
+    backend: Backend,
+    pool: UserPool,
+    client: AppClient,
+    params: dict[str, str],
+    *,
+    admin: bool,
+    session: str | None,
 ) -> dict[str, Any]:
     require_params(params, "USERNAME")
     username = params["USERNAME"]
     check_hash(client, params, username, admin=admin)
     user = lookup_user(pool, client, username)
+    if session:  # ConfirmSignUp's Session: the sign-up code was the first factor
+        return sign_in_after_sign_up(backend, pool, client, user, username, session, params)
     if user is not None:
         check_state(client, user, password_ok=False)
     available = available_challenges(backend, pool, user)
@@ -119,7 +128,9 @@ def _initiate(
     params: dict[str, str],
     *,
     admin: bool,
+    session: str | None = None,
 ) -> dict[str, Any]:
+    """`session`: the request's Session (only USER_AUTH reads one: ConfirmSignUp's)."""
     if flow not in (_ADMIN_FLOWS if admin else _USER_FLOWS):
         raise InvalidParameterException("Initiate Auth method not supported.")
     check_flow(client, flow, admin=admin)
@@ -140,7 +151,7 @@ def _initiate(
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
         return _refresh(backend, pool, client, params, admin=admin)
     if flow == "USER_AUTH":
-        return _user_auth(backend, pool, client, params, admin=admin)
+        return _user_auth(backend, pool, client, params, admin=admin, session=session)
     # CUSTOM_AUTH: Define/Create/Verify triggers.
     return start_custom_auth(backend, pool, client, params, admin=admin)
 
@@ -154,7 +165,10 @@ _METADATA_TRIGGERS = ("PreSignUp", "PreAuthentication", "UserMigration")
 def initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     params = dict(request.get("AuthParameters") or {})
-    return _initiate(backend, pool, client, request["AuthFlow"], params, admin=False)
+    return _initiate(
+        backend, pool, client, request["AuthFlow"], params, admin=False,
+        session=request.get("Session"),
+    )  # fmt: skip
 
 
 @operation("AdminInitiateAuth")
@@ -163,4 +177,7 @@ def admin_initiate_auth(backend: Backend, request: dict[str, Any]) -> dict[str, 
     client = require_client(backend, request["UserPoolId"], request["ClientId"])
     pool = backend.pool(request["UserPoolId"])
     params = dict(request.get("AuthParameters") or {})
-    return _initiate(backend, pool, client, request["AuthFlow"], params, admin=True)
+    return _initiate(
+        backend, pool, client, request["AuthFlow"], params, admin=True,
+        session=request.get("Session"),
+    )  # fmt: skip

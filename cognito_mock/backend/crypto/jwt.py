@@ -15,18 +15,30 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from cognito_mock.backend.crypto.keys import SigningKey
 
-__all__ = ["REFRESH_TOKEN_HEADER", "decode_verified", "encode", "refresh_token"]
+__all__ = [
+    "REFRESH_TOKEN_HEADER",
+    "decode_verified",
+    "encode",
+    "refresh_token",
+    "verified_claims",
+]
 
 # The refresh token's protected header, byte for byte as the service issues it:
 # {"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}.
 REFRESH_TOKEN_HEADER = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
 # Part sizes in bytes: RSA-2048 encrypted key, GCM IV, a typical ciphertext, GCM tag.
 _REFRESH_PARTS = (256, 12, 400, 16)
+_REFRESH_BYTES = sum(_REFRESH_PARTS)
 
 # Tokens we issue never come near this; it bounds the work a hostile string can cause.
 _MAX_TOKEN_CHARS = 64 * 1024
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
 _SIGNATURE_BYTES = 256  # RSA-2048
+# Built once: json.dumps with options makes a new encoder on every call.
+_CLAIMS_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+# Tokens remembered per key as verified; past this the memory starts again (a suite's tokens
+# are used a few times each, soon after issue).
+_VERIFIED_LIMIT = 4096
 
 
 def _b64url(raw: bytes) -> str:
@@ -42,7 +54,7 @@ def _b64url_decode(segment: str) -> bytes:
 
 def encode(claims: Mapping[str, Any], key: SigningKey) -> str:
     """A compact RS256 JWS of `claims` (compact JSON, claims in the given order)."""
-    payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False)
+    payload = _CLAIMS_ENCODER.encode(claims)
     signing_input = f"{key.header_segment}.{_b64url(payload.encode())}"
     signature = key.private_key.sign(
         signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
@@ -90,12 +102,31 @@ def decode_verified(token: str, keys_by_kid: Mapping[str, SigningKey]) -> dict[s
     return claims if isinstance(claims, dict) else None
 
 
+def verified_claims(token: str, key: SigningKey) -> dict[str, Any] | None:
+    """`decode_verified` for one key, remembering what it proved: a token string this key has
+    verified verifies again without the RSA work (the string is the whole proof: same header,
+    payload and signature). A copy of the claims, so callers cannot edit the memory."""
+    if not isinstance(token, str):
+        return None
+    known = key.verified.get(token)
+    if known is None:
+        known = decode_verified(token, {key.kid: key})
+        if known is None:
+            return None
+        if len(key.verified) >= _VERIFIED_LIMIT:
+            key.verified.clear()
+        key.verified[token] = known
+    return dict(known)
+
+
 def refresh_token(
     random_bytes: Callable[[int], bytes], seal: Callable[[bytes], bytes] = lambda raw: raw
 ) -> str:
     """An opaque, JWE-shaped refresh token; the server maps it to state, it means nothing itself.
     `seal` may rewrite its bytes (before the last 16: the "tag") to mark who issued it."""
-    raw = seal(b"".join(random_bytes(size) for size in _REFRESH_PARTS))
+    # One draw of all the parts: each size is a multiple of 4, so a seeded stream gives the
+    # same bytes as one draw per part did (random.randbytes fills 32-bit words in order).
+    raw = seal(random_bytes(_REFRESH_BYTES))
     parts, at = [], 0
     for size in _REFRESH_PARTS:
         parts.append(_b64url(raw[at : at + size]))

@@ -38,6 +38,9 @@ class SigningKey:
     _jwk: dict[str, str] = field(repr=False, compare=False)
     # The JWS header segment of every token this key signs, encoded once.
     header_segment: str = field(repr=False, compare=False)
+    # token -> claims of tokens whose signature this key has already verified (crypto/jwt.py
+    # `verified_claims`); dropped with the key, never pickled.
+    verified: dict[str, dict[str, object]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def generate(cls) -> SigningKey:

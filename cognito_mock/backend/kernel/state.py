@@ -6,7 +6,6 @@ Records are plain dataclasses in dicts; there is no I/O here. The lock is the mo
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import threading
 from collections.abc import Callable
@@ -94,11 +93,11 @@ def mock_mac(backend: Backend, *parts: str | bytes) -> bytes:
     services = backend.services
     if services.secret is None:
         services.secret = backend.ids.unseeded_bytes(32)
-    mac = hmac.new(services.secret, digestmod=hashlib.sha256)
+    message = bytearray()
     for part in parts:
         raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        mac.update(len(raw).to_bytes(4, "big") + raw)  # length-prefixed: parts never run together
-    return mac.digest()
+        message += len(raw).to_bytes(4, "big") + raw  # length-prefixed: parts never run together
+    return hmac.digest(services.secret, message, "sha256")
 
 
 def sealed(backend: Backend, purpose: str, raw: bytes) -> bytes:

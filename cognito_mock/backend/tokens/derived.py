@@ -31,7 +31,14 @@ from cognito_mock.backend.tokens.store import (
 )
 from cognito_mock.errors import InvalidParameterException, NotAuthorizedException
 
-__all__ = ["ACT_NEEDS_TYPE", "BOTH_TARGETS", "NO_SCOPE", "TOKEN_SOURCE"]
+__all__ = [
+    "ACT_NEEDS_TYPE",
+    "BOTH_TARGETS",
+    "FLOW_NOT_ENABLED",
+    "NO_SCOPE",
+    "TOKEN_SOURCE",
+    "derive",
+]
 
 # PreTokenGeneration's triggerSource for exchanged tokens (the service's name is unpublished).
 TOKEN_SOURCE = "TokenGeneration_TokenExchange"
@@ -191,6 +198,14 @@ def _issue(
 def get_derived_token(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, client = client_by_id(backend, request["ClientId"])
     _authenticate(client, request.get("ClientSecret"))
+    return derive(backend, pool, client, request)
+
+
+def derive(
+    backend: Backend, pool: UserPool, client: AppClient, request: dict[str, Any]
+) -> dict[str, Any]:
+    """GetDerivedToken's answer for an authenticated `client` (also the token-exchange grant of
+    `/oauth2/token`, tokens/token_exchange.py)."""
     actor_token, actor_type = request.get("ActorToken"), request.get("ActorTokenType")
     if actor_token is not None and actor_type is None:
         raise InvalidParameterException(ACT_NEEDS_TYPE)

@@ -12,6 +12,8 @@ from cognito_mock.backend.pool_config.client_rules import allowed_flows, client_
 from cognito_mock.backend.tokens.authorization_codes import redeem_code, token_payload
 from cognito_mock.backend.tokens.lifecycle import refresh_for_client, revoke_for_client
 from cognito_mock.backend.tokens.machine import grantable_scopes, machine_access_token
+from cognito_mock.backend.tokens.token_exchange import GRANT as TOKEN_EXCHANGE
+from cognito_mock.backend.tokens.token_exchange import exchange
 from cognito_mock.backend.tokens.verify import authenticate_access_token
 from cognito_mock.errors import (
     NotAuthorizedException,
@@ -134,6 +136,8 @@ def token(backend: Backend, form: dict[str, str], basic: tuple[str, str] | None 
             backend, pool, client, form["code"], form["redirect_uri"], form.get("code_verifier")
         )
         return _json(token_payload(result))
+    if grant == TOKEN_EXCHANGE:  # gated by the client's ALLOW_TOKEN_EXCHANGE_* flows, as the API is
+        return _json(exchange(backend, pool, client, form))
     raise OAuthError("unsupported_grant_type")
 
 

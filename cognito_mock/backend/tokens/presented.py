@@ -76,7 +76,7 @@ def present(
         raise InvalidParameterException(SAML_NEEDS_PROVIDER.format(member, member))
     use, slot = _USES[kind]
     key = pool_keys(backend, pool)[slot]
-    claims = jwt.decode_verified(token, {key.kid: key})
+    claims = jwt.verified_claims(token, key)
     if claims is None or claims.get("token_use") != use:
         raise NotAuthorizedException(INVALID.format(member))
     if float(claims.get("exp", 0)) <= backend.clock.now():

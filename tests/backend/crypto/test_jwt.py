@@ -302,3 +302,39 @@ def test_refresh_tokens_differ_and_replay_with_a_seed():
 
 def test_refresh_token_is_not_an_access_token():
     assert tokens.decode_verified(tokens.refresh_token(os.urandom), KEYS_BY_KID) is None
+
+
+# --- verified_claims: what a key has proven once, remembered ----------------------------------
+
+
+def test_verified_claims_remembers_only_what_verified():
+    key = keys.SigningKey.generate()
+    token = tokens.encode(CLAIMS, key)
+    assert tokens.verified_claims(token, key) == CLAIMS
+    assert token in key.verified
+    # A tampered copy of a remembered token is a different string: checked in full, refused.
+    head, _payload, signature = token.split(".")
+    raw = json.dumps({**CLAIMS, "sub": "someone-else"}, separators=(",", ":")).encode()
+    forged = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    assert tokens.verified_claims(f"{head}.{forged}.{signature}", key) is None
+    assert tokens.verified_claims(token[:-2] + ("AA" if token[-2:] != "AA" else "BB"), key) is None
+    # Another key never answers from this key's memory.
+    assert tokens.verified_claims(token, OTHER) is None
+    assert len(key.verified) == 1
+
+
+def test_verified_claims_hands_out_copies():
+    key = keys.SigningKey.generate()
+    token = tokens.encode(CLAIMS, key)
+    first = tokens.verified_claims(token, key)
+    first["sub"] = "edited"
+    assert tokens.verified_claims(token, key)["sub"] == CLAIMS["sub"]
+
+
+def test_verified_memory_is_bounded_and_not_pickled(monkeypatch):
+    key = keys.SigningKey.generate()
+    monkeypatch.setattr(tokens, "_VERIFIED_LIMIT", 3)
+    for n in range(5):
+        assert tokens.verified_claims(tokens.encode({**CLAIMS, "jti": str(n)}, key), key)
+    assert 1 <= len(key.verified) <= 3
+    assert pickle.loads(pickle.dumps(key)).verified == {}

@@ -250,3 +250,69 @@ def test_lite_pools_have_no_token_exchange(client, fails):
     fails(client.create_user_pool_client, "FeatureUnavailableInTierException",
           "ALLOW_TOKEN_EXCHANGE_IMPERSONATION requires the Essentials tier or higher.",
           UserPoolId=lite, ClientName="x", ExplicitAuthFlows=EXCHANGE)  # fmt: skip
+
+
+# --- the token-exchange grant of /oauth2/token --------------------------------------------------
+
+GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
+ACCESS = "urn:ietf:params:oauth:token-type:access_token"
+ID = "urn:ietf:params:oauth:token-type:id_token"
+
+
+def grant_form(world: dict[str, Any], **extra: str) -> dict[str, str]:
+    form = {"grant_type": GRANT, "client_id": world["service"],
+            "subject_token": world["tokens"]["AccessToken"], "subject_token_type": ACCESS}  # fmt: skip
+    form.update(extra)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_token_exchange_grant_over_http(mock, pool_id, world):
+    """An RFC 8693 request from httpx to the served endpoint: delegation with `act`, the audience
+    bound, the scope narrowed; the issued token verified by PyJWT."""
+    import httpx
+
+    with mock.serve() as url:
+        answer = httpx.post(f"{url}/oauth2/token", data=grant_form(
+            world, actor_token=world["actor"], actor_token_type=ACCESS, audience="orders-api",
+            scope="aws.cognito.signin.user.admin orders/read",  # the subject has only the first
+        ))  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    body = answer.json()
+    assert body["issued_token_type"] == ACCESS and body["token_type"] == "Bearer"
+    assert body["scope"] == "aws.cognito.signin.user.admin" and body["expires_in"] > 0
+    claims = verified(mock, pool_id, body["access_token"], audience="orders-api")
+    assert claims["username"] == "alice" and claims["client_id"] == world["service"]
+    assert claims["act"]["client_id"] == world["agent"]
+
+
+def test_token_exchange_grant_id_token(mock, pool_id, world):
+    body = mock.oauth2_token(grant_form(world, requested_token_type=ID))
+    assert body["issued_token_type"] == ID and body["token_type"] == "N_A"
+    assert verified(mock, pool_id, body["access_token"])["token_use"] == "id"
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"subject_token": None}, "invalid_request"),
+        ({"subject_token_type": "urn:example:jwt"}, "invalid_request"),
+        ({"requested_token_type": "urn:ietf:params:oauth:token-type:saml2"}, "invalid_request"),
+        ({"actor_token": "x"}, "invalid_request"),  # an actor without its type
+        ({"subject_token": "not.a.token"}, "invalid_grant"),
+        ({"scope": "nothing/here"}, "invalid_scope"),
+        ({"audience": "a", "resource": "orders"}, "invalid_request"),
+    ],
+)
+def test_token_exchange_grant_refusals(mock, world, change, error):
+    assert mock.oauth2_token(grant_form(world, **change)) == {"error": error}
+
+
+def test_token_exchange_grant_needs_the_flow_and_the_secret(mock, world, make_client):
+    web = {"client_id": world["web"]}  # a client without ALLOW_TOKEN_EXCHANGE_*
+    assert mock.oauth2_token(grant_form(world, **web)) == {"error": "unauthorized_client"}
+    secret = make_client(ClientName="s", GenerateSecret=True, ExplicitAuthFlows=EXCHANGE)
+    form = grant_form(world, client_id=secret["ClientId"])
+    assert mock.oauth2_token(form) == {"error": "invalid_client"}
+    form["client_secret"] = secret["ClientSecret"]
+    assert mock.oauth2_token(form)["issued_token_type"] == ACCESS

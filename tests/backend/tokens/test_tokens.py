@@ -334,3 +334,21 @@ def test_signing_certificate(client, mock, pool_id):
         client.get_signing_certificate(UserPoolId=pool_id)["Certificate"]
         == base64.b64encode(der).decode()
     )
+
+
+def test_a_remembered_token_is_still_checked_at_every_use(client, app, make_user, sign_in,
+                                                          clock, fails):  # fmt: skip
+    """GetUser remembers a verified signature, never the verdict: expiry, revocation and the
+    user are checked on every call."""
+    make_user()
+    access = sign_in(app)["AccessToken"]
+    assert client.get_user(AccessToken=access)["Username"] == "alice"
+    assert client.get_user(AccessToken=access)["Username"] == "alice"  # from the memory
+    client.global_sign_out(AccessToken=access)
+    fails(client.get_user, "NotAuthorizedException", "Access Token has been revoked",
+          AccessToken=access)  # fmt: skip
+    access = sign_in(app)["AccessToken"]
+    client.get_user(AccessToken=access)
+    clock.advance(3600)
+    fails(client.get_user, "NotAuthorizedException", "Access Token has expired",
+          AccessToken=access)  # fmt: skip
