@@ -46,7 +46,8 @@ _APPLICATION = "cognito-mock"
 # 2: state is typed records (UserPool/User fields, Services) instead of string-keyed dicts.
 # 3: signing keys belong to each pool (pickled with it, drawn on the journal's tapes); users,
 #    tokens and challenge sessions carry the binding to the user record they were issued for.
-_FORMAT = "3"
+# 4: users are slotted records with packed attributes (kernel/user_record.py, kernel/packed.py).
+_FORMAT = "4"
 
 # Calls that never change state: not journaled (with every Describe* and List*). Anything else,
 # including Get* calls that send codes, rotate tokens or cache certificates, is.
