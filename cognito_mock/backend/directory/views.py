@@ -46,8 +46,8 @@ def checked_views(directory: UserDirectory, users: list[User]) -> list[dict[str,
         state = _state(user)
         proof = proofs.get(user.seq)
         if proof is None or proof.state != state:
-            if not check(view):
-                return views  # never proven: the response check reports it
+            if not check(view):  # never proven: a plain list, which the response check reports
+                return views + [user_type(other) for other in users[len(views) :]]
             if len(proofs) >= MAX_PROOFS:
                 proofs.popitem(last=False)  # the oldest (O(1): an OrderedDict)
             proof = proofs[user.seq] = Proof(state)

@@ -133,6 +133,16 @@ def test_a_view_breaking_the_model_fails_the_call_even_after_it_was_proven(
     assert proof is None or "NOT_A_STATUS" not in proof.state
 
 
+def test_with_validation_off_a_bad_view_is_answered_whole(mock: CognitoMock, two: str) -> None:
+    record(mock, two, "ann").status = "NOT_A_STATUS"
+    mock.validate = False
+    users = mock.call("ListUsers", UserPoolId=two)["Users"]
+    assert [(u["Username"], u["UserStatus"]) for u in users] == [
+        ("ann", "NOT_A_STATUS"),
+        ("bob", "FORCE_CHANGE_PASSWORD"),
+    ]
+
+
 def test_a_caller_mutating_a_response_cannot_change_the_next_one(
     mock: CognitoMock, two: str
 ) -> None:
