@@ -11,7 +11,7 @@ import binascii
 import calendar
 from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cognito_mock.shapes import schema_document
@@ -33,9 +33,14 @@ def _timestamp_out(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=8192)  # datetimes are immutable: a listing converts the same instants again
+def _utc(value: float) -> datetime:
+    return datetime.fromtimestamp(value, tz=timezone.utc)
+
+
 def _timestamp_in(value: Any) -> Any:
     if type(value) in (int, float):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return _utc(value)
     return value
 
 
