@@ -61,6 +61,18 @@ class Server:
             aws_access_key_id="a", aws_secret_access_key="b",
         )  # fmt: skip
 
+    def demo(self) -> dict[str, str]:
+        """The `--demo` header's `key: value` lines (client_id, username, password, ...)."""
+        return dict(line.strip().split(": ", 1) for line in self.header if ": " in line)
+
+    def demo_sign_in(self) -> dict[str, Any]:
+        """USER_PASSWORD_AUTH as the demo user: the AuthenticationResult."""
+        demo = self.demo()
+        return dict(self.client().initiate_auth(
+            ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]},
+        )["AuthenticationResult"])  # fmt: skip
+
     def stop(self, sig: int = signal.SIGTERM) -> str:
         self.process.send_signal(sig)
         out, _ = self.process.communicate(timeout=15)
@@ -118,13 +130,9 @@ def test_demo_serves_boto3_and_stops_cleanly_on_sigterm(
 ) -> None:
     server = start(tmp_path, "--demo")
     stopped.append(server)
-    demo = dict(line.strip().split(": ", 1) for line in server.header if ": " in line)
+    demo = server.demo()
     remote = server.client()
-    result = remote.initiate_auth(
-        ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]},
-    )  # fmt: skip
-    assert result["AuthenticationResult"]["TokenType"] == "Bearer"
+    assert server.demo_sign_in()["TokenType"] == "Bearer"
     with pytest.raises(remote.exceptions.NotAuthorizedException) as caught:
         remote.initiate_auth(
             ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
@@ -291,12 +299,9 @@ def test_an_oauth2_revocation_survives_sigkill(
     state = str(tmp_path / "state.db")
     first = start(tmp_path, "--demo", "--state", state)
     stopped.append(first)
-    demo = dict(line.strip().split(": ", 1) for line in first.header if ": " in line)
+    demo = first.demo()
     remote = first.client()
-    signed_in = remote.initiate_auth(
-        ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]},
-    )["AuthenticationResult"]  # fmt: skip
+    signed_in = first.demo_sign_in()
     assert _revoke(first.url, demo["client_id"], signed_in["RefreshToken"]) == 200
     for _ in range(load):  # later writes replay after the revocation
         remote.admin_create_user(UserPoolId=demo["user_pool_id"], Username=f"u{_}")
@@ -375,12 +380,9 @@ def test_the_served_clock_moves_through_the_control_api(
 ) -> None:
     server = start(tmp_path, "--demo")
     stopped.append(server)
-    demo = dict(line.strip().split(": ", 1) for line in server.header if ": " in line)
+    demo = server.demo()
     remote = server.client()
-    token = remote.initiate_auth(
-        ClientId=demo["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": demo["username"], "PASSWORD": demo["password"]},
-    )["AuthenticationResult"]["AccessToken"]  # fmt: skip
+    token = server.demo_sign_in()["AccessToken"]
     assert remote.get_user(AccessToken=token)["Username"] == demo["username"]
     request = urllib.request.Request(
         f"{server.url}/_cognito-mock/clock/advance", data=b'{"seconds": 3601}', method="POST"

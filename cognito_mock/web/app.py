@@ -26,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 from cognito_mock.backend.hosted.pages import Fetch, Fetched, PageRequest, PageResponse
 from cognito_mock.errors import OAUTH2_ENDPOINTS, OAuthError, ServiceError
 from cognito_mock.transports import oauth2 as oauth2_transport
+from cognito_mock.transports.domain import OAuth2Target
 from cognito_mock.web.hosts import DOMAIN_SCOPE_KEY, domain_from_host
 from cognito_mock.web.render import render_page
 
@@ -43,20 +44,10 @@ _FETCH_TIMEOUT = 5.0  # the service's triggers and IdP calls time out after seco
 _WELL_KNOWN = re.compile(r"^/([\w-]+_[0-9a-zA-Z]+)/\.well-known/(jwks\.json|openid-configuration)$")
 
 
-class Front(Protocol):
+class Front(OAuth2Target, Protocol):
     """What answers: a `CognitoMock`, or `persistence.Persistence` (which journals)."""
 
     def handle_hosted(self, request: PageRequest) -> PageResponse: ...  # pragma: no cover
-
-    def handle_oauth2(
-        self,
-        endpoint: str,
-        form: dict[str, str],
-        basic: tuple[str, str] | None = None,
-        bearer: str | None = None,
-        *,
-        region: str | None = None,
-    ) -> tuple[int, dict[str, str], bytes]: ...  # pragma: no cover
 
     def jwks(self, pool_id: str, *, region: str | None = None) -> dict[str, Any]: ...
 
