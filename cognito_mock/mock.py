@@ -296,6 +296,7 @@ class CognitoMock:
         `/oauth2/userInfo`): the HTTP status, headers and body. It takes the same way in as the
         JSON operations: the region's backend (without `region`, the backend of the client or
         token, `routing.py`), the mock's lock and the fault hook."""
+        form, basic, bearer = oauth2_transport.as_sent(form, basic, bearer)
         backend = (
             self.backend(region) if region else routing.route_oauth2(self, form, basic, bearer)
         )
@@ -310,7 +311,7 @@ class CognitoMock:
                      region: str | None) -> dict[str, Any]:  # fmt: skip
         try:
             request = oauth2_transport.parse(
-                endpoint, "POST", urlencode(form).encode(), oauth2_transport.FORM_TYPE,
+                endpoint, "POST", urlencode(form, errors="replace").encode(), oauth2_transport.FORM_TYPE,
                 authorization,
             )  # fmt: skip
         except OAuthError as error:
@@ -318,8 +319,7 @@ class CognitoMock:
         _, _, body = self.handle_oauth2(
             endpoint, request.form, request.basic, request.bearer, region=region
         )
-        loaded: dict[str, Any] = json.loads(body) if body else {}
-        return loaded
+        return dict(json.loads(body)) if body else {}
 
     def oauth2_token(
         self, form: dict[str, str], authorization: str | None = None, *, region: str | None = None

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote
 
 from cognito_mock.errors import OAUTH2_ENDPOINTS, OAuthError
 
-__all__ = ["FORM_TYPE", "OAuth2Request", "parse"]
+__all__ = ["FORM_TYPE", "OAuth2Request", "as_sent", "parse"]
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -38,6 +38,21 @@ def parse_form(content_type: str | None, body: bytes) -> dict[str, str]:
     if any(len(values) > 1 for values in parsed.values()):
         raise OAuthError("invalid_request")
     return {name: values[0] for name, values in parsed.items()}
+
+
+def _sendable(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def as_sent(
+    form: dict[str, str], basic: tuple[str, str] | None, bearer: str | None
+) -> tuple[dict[str, str], tuple[str, str] | None, str | None]:
+    """An in-process request as it would arrive over HTTP: text that UTF-8 cannot carry (an
+    unpaired surrogate) becomes `?`, as it would on the wire, so nothing behind the endpoints
+    meets a string it cannot encode."""
+    clean = {_sendable(str(k)): _sendable(str(v)) for k, v in form.items()}
+    pair = None if basic is None else (_sendable(basic[0]), _sendable(basic[1]))
+    return clean, pair, None if bearer is None else _sendable(bearer)
 
 
 def basic_credentials(authorization: str | None) -> tuple[str, str] | None:

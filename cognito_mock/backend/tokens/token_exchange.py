@@ -15,6 +15,7 @@ from cognito_mock.errors import (
     ServiceError,
     UserNotFoundException,
 )
+from cognito_mock.validation import validate_request
 
 __all__ = ["GRANT", "exchange"]
 
@@ -66,7 +67,10 @@ def _request(client: AppClient, form: dict[str, str]) -> dict[str, Any]:
     for member, key in (("audience", "Audiences"), ("resource", "Resources")):
         if form.get(member):
             request[key] = [form[member]]
-    return request
+    try:  # the API's own checks (lengths, patterns, encodable text) before anything reads it
+        return dict(validate_request("GetDerivedToken", request))
+    except ServiceError:
+        raise OAuthError("invalid_request") from None
 
 
 def _oauth_error(error: ServiceError) -> OAuthError:

@@ -4,6 +4,7 @@ issued tokens verified by PyJWT against the pool's JWKS."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jwt as pyjwt
@@ -316,3 +317,29 @@ def test_token_exchange_grant_needs_the_flow_and_the_secret(mock, world, make_cl
     assert mock.oauth2_token(form) == {"error": "invalid_client"}
     form["client_secret"] = secret["ClientSecret"]
     assert mock.oauth2_token(form)["issued_token_type"] == ACCESS
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"audience": "a" * 5000},  # longer than the API allows
+        {"subject_token": "\ud800"},
+        {"resource": "\ud800x"},
+    ],
+)
+def test_token_exchange_grant_refuses_what_the_api_refuses(mock, world, change):
+    """The form is held to GetDerivedToken's model; text no wire can carry never crashes it."""
+    assert mock.oauth2_token(grant_form(world, **change)) == {"error": "invalid_request"}
+
+
+def test_in_process_oauth2_calls_never_crash_on_unsendable_text(mock, world):
+    """`handle_oauth2` is public: a form, Basic pair or bearer with an unpaired surrogate is
+    read as the HTTP front would read it (the surrogate as "?"), never a UnicodeEncodeError."""
+    status, _, body = mock.handle_oauth2(
+        "/oauth2/token", {"grant_type": "refresh_token", "refresh_token": "\ud800"},
+        ("\ud800", "secret"),
+    )  # fmt: skip
+    assert (status, json.loads(body)) == (401, {"error": "invalid_client"})
+    status, _, _ = mock.handle_oauth2("/oauth2/userInfo", {}, None, "\ud800")
+    assert status == 401
+    assert mock.oauth2_token({"grant_type": "\ud800"}) == {"error": "invalid_client"}
