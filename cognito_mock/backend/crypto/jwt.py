@@ -38,7 +38,7 @@ _SIGNATURE_BYTES = 256  # RSA-2048
 _CLAIMS_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 # Tokens remembered per key as verified; past this the memory starts again (a suite's tokens
 # are used a few times each, soon after issue).
-_VERIFIED_LIMIT = 4096
+_VERIFIED_LIMIT = 1024  # ~2 MB at most per key (a token and its claims)
 
 
 def _b64url(raw: bytes) -> str:
