@@ -24,7 +24,7 @@ from cognito_mock.backend.tokens import store as tokens
 from cognito_mock.clock import Clock, SystemClock
 from cognito_mock.errors import OAuthError, ServiceError
 from cognito_mock.faults import Faults
-from cognito_mock.ids import Ids
+from cognito_mock.ids import Ids, UuidSequence
 from cognito_mock.shapes import operation as operation_spec
 from cognito_mock.transports import boto, fragments, native, wire
 from cognito_mock.transports import oauth2 as oauth2_transport
@@ -56,7 +56,7 @@ class CognitoMock:
         self.ids = Ids(seed)
         # Request ids have their own stream, so a seeded mock draws the same pool/user ids whether
         # it is called through boto3 (which gets a request id per call) or through `call`.
-        self._request_ids = Ids(None if seed is None else f"{seed}/request-ids")
+        self._request_id = UuidSequence(Ids(None if seed is None else f"{seed}/request-ids"))
         self.seed = seed
         self.validate = validate
         # Injected errors and latency (`mock.faults.fail("AdminGetUser", times=2)`); see faults.py.
@@ -109,7 +109,7 @@ class CognitoMock:
             # What an unregistered trigger does is a setting of the mock, not state.
             self.services.triggers.missing = old.triggers.missing
             self.ids = Ids(seed)
-            self._request_ids = Ids(None if seed is None else f"{seed}/request-ids")
+            self._request_id = UuidSequence(Ids(None if seed is None else f"{seed}/request-ids"))
             self.seed = seed
             self.faults.reset(seed)
             if clock is not None:
@@ -163,7 +163,7 @@ class CognitoMock:
     ) -> wire.WireResponse:
         """One JSON 1.1 request in, one JSON 1.1 response out (service errors as error bodies).
         `region` is a signed request's; None routes by the resource named (`routing.py`)."""
-        request_id = self._request_ids.uuid4()
+        request_id = self._request_id()
         try:
             operation, params = wire.decode_request(target, body)
             backend = self.backend(region) if region else routing.route(self, params)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import uuid
 
 import pytest
 
-from cognito_mock.ids import Ids
+from cognito_mock.ids import Ids, UuidSequence
 
 
 def test_uuid4_is_the_standard_form_of_the_same_bytes():
@@ -49,3 +50,37 @@ def test_seeded_streams_do_not_move():
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
     assert Ids(1).client_id() == "".join(random.Random(1).choices(alphabet, k=26))
     assert Ids(1).digits() == "".join(random.Random(1).choices("0123456789", k=6))
+
+
+def test_request_id_sequences_are_distinct_version_4_uuids():
+    sequence = UuidSequence(Ids())
+    seen = [sequence() for _ in range(5000)]
+    assert len(set(seen)) == 5000
+    for text in seen[:50] + seen[-50:]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    # Two mocks never start in the same place; a seeded one replays.
+    assert UuidSequence(Ids())() != UuidSequence(Ids())()
+    first, second = UuidSequence(Ids(3)), UuidSequence(Ids(3))
+    assert [first() for _ in range(3)] == [second() for _ in range(3)]
+
+
+def test_request_ids_wrap_within_the_uuid_and_stay_distinct_across_threads():
+    sequence = UuidSequence(Ids(1))
+    sequence._counter = iter(range(2**48 - 2, 2**48 + 2))  # type: ignore[assignment]
+    wrapped = [sequence() for _ in range(4)]
+    assert [text[24:] for text in wrapped] == [
+        "fffffffffffe",
+        "ffffffffffff",
+        "0" * 12,
+        "0" * 11 + "1",
+    ]
+    assert all(uuid.UUID(text).version == 4 for text in wrapped)
+    shared, got = UuidSequence(Ids()), []
+    workers = [threading.Thread(target=lambda: got.extend(shared() for _ in range(2000)))
+               for _ in range(4)]  # fmt: skip
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(set(got)) == 8000

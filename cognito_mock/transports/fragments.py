@@ -1,10 +1,15 @@
-"""Wire answers that reuse the JSON of items already encoded: a ListUsers page of proven views.
+"""Wire answers built from JSON already written, or from bytes that need no escaping: ListUsers
+pages of proven views and the tokens of an AuthenticationResult.
 
 A `CheckedList` of proven items (`backend/directory/views.py`) carries each item's `Proof`; the
 first time an item is encoded its JSON is kept on the proof, and a later page with the same proof
 (the same user in an equal state, so an equal view) splices those bytes in instead of encoding
-the view again. Everything else is `wire.encode_result` as it is. Encoding a 60-user page was
-~0.4 ms, more than the rest of the mock's work on it (issue 16).
+the view again. Encoding a 60-user page was ~0.4 ms, more than the rest of the mock's work on it.
+
+A sign-in answer is three ~1,000-character tokens (a challenge, a long Session), which json
+escapes character by character (~2 µs each); a string of printable ASCII without `"` or `\\` is
+its own JSON, so its bytes go in as they are. Everything else is `wire.encode_result` as it is,
+and the bytes are the same.
 """
 
 from __future__ import annotations
@@ -17,10 +22,17 @@ from cognito_mock.validation.compiled import CheckedList
 __all__ = ["encode_result"]
 
 _OPEN = b'{"Users":['
+# Bytes json writes unchanged (ensure_ascii off): printable ASCII and DEL, but for `"` and `\`.
+_VERBATIM = bytes(b for b in range(0x20, 0x80) if b not in b'"\\')
 
 
 def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
-    """`wire.encode_result(result, request_id)`, with proven `Users` items' JSON reused."""
+    """`wire.encode_result(result, request_id)`, with proven `Users` items' JSON reused and
+    an AuthenticationResult's tokens and a Session copied."""
+    if type(result.get("AuthenticationResult")) is dict or "Session" in result:
+        return wire.WireResponse(
+            200, _object(result, "AuthenticationResult"), wire.result_headers(request_id)
+        )
     users = result.get("Users")
     if type(users) is not CheckedList or users.proofs is None or next(iter(result)) != "Users":
         return wire.encode_result(result, request_id)
@@ -34,3 +46,35 @@ def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
         parts.append(proof.wire)
     answer.body = _OPEN + b",".join(parts) + answer.body[len(_OPEN) :]
     return answer
+
+
+def _object(value: dict[str, Any], nested: str | None) -> bytes:
+    """`wire.encode_json(value)`, long verbatim strings copied (also in the member `nested`)."""
+    parts = []
+    for name, member in value.items():
+        key = _NAMES.get(name) or _name(name)
+        kind = type(member)
+        if kind is str and member.isascii():
+            raw = member.encode()
+            if not raw.translate(None, _VERBATIM):
+                parts.append(key + b'"' + raw + b'"')
+                continue
+        if kind is int:
+            parts.append(key + str(member).encode())
+        elif kind is dict and not member:
+            parts.append(key + b"{}")
+        elif name == nested and kind is dict:
+            parts.append(key + _object(member, None))
+        else:
+            parts.append(key + wire.encode_json(member))
+    return b"{" + b",".join(parts) + b"}"
+
+
+_NAMES: dict[str, bytes] = {}  # `"name":` of the model's member names met here
+
+
+def _name(name: str) -> bytes:
+    encoded = wire.encode_json(name) + b":"
+    if len(_NAMES) < 256:  # member names are few; never let odd keys grow it
+        _NAMES[name] = encoded
+    return encoded

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from cognito_mock import compact_json
 from cognito_mock.errors import ServiceError, WireError
 from cognito_mock.shapes import index
 
@@ -15,8 +16,10 @@ __all__ = [
     "WireResponse",
     "decode_request",
     "encode_error",
+    "encode_json",
     "encode_result",
     "operation_from_target",
+    "result_headers",
 ]
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -33,9 +36,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-# Built once: json.loads/json.dumps with options construct a new decoder/encoder on every call.
+# Built once: json.loads with options constructs a new decoder on every call.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _HEADER_LIMIT = 4096
 
 
@@ -56,11 +58,12 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
     if not body:
         return operation, {}
     try:
-        text = (
-            body.decode(json.detect_encoding(body), "surrogatepass")
-            if isinstance(body, (bytes, bytearray))
-            else body
-        )
+        if isinstance(body, (bytes, bytearray)):
+            # A body opening with `{` and no NUL after it is UTF-8 (what detect_encoding says).
+            utf8 = body[:1] == b"{" and body[1:2] != b"\x00"
+            text = body.decode("utf-8" if utf8 else json.detect_encoding(body), "surrogatepass")
+        else:
+            text = body
         params = _DECODER.decode(text)
     # ValueError covers bad JSON and bad UTF-8; json raises RecursionError on deep nesting (a
     # body of `[[[[…` is refused here, before anything walks it).
@@ -74,14 +77,15 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
     return operation, params
 
 
-def _headers(request_id: str) -> dict[str, str]:
+def result_headers(request_id: str) -> dict[str, str]:
     return {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
 
 
-def _utf8(payload: dict[str, Any]) -> bytes:
+def encode_json(value: Any) -> bytes:
+    """`value` as the service writes JSON: compact, UTF-8."""
     # Values never hold unpaired surrogates (the deserializer refuses them); were one to slip
     # through, it is written as `?` (as Java's encoder does), never a UnicodeEncodeError.
-    return _ENCODER.encode(payload).encode("utf-8", "replace")
+    return compact_json.dumps(value).encode("utf-8", "replace")
 
 
 def _header_value(text: str) -> str:
@@ -93,7 +97,7 @@ def _header_value(text: str) -> str:
 
 
 def encode_result(result: dict[str, Any], request_id: str) -> WireResponse:
-    return WireResponse(200, _utf8(result), _headers(request_id))
+    return WireResponse(200, encode_json(result), result_headers(request_id))
 
 
 def encode_error(error: ServiceError | WireError, request_id: str) -> WireResponse:
@@ -102,9 +106,9 @@ def encode_error(error: ServiceError | WireError, request_id: str) -> WireRespon
         payload, status = error.to_wire(), error.status
     else:  # the protocol's own errors: empty where the service sends no text
         payload, status = {"__type": error.code, "message": error.message}, error.status
-    headers = _headers(request_id)
+    headers = result_headers(request_id)
     headers["x-amzn-ErrorType"] = f"{payload['__type']}:"
     if payload.get("message"):
         # Header values must be latin-1 and one line; the body keeps the exact text.
         headers["x-amzn-ErrorMessage"] = _header_value(str(payload["message"]))
-    return WireResponse(status, _utf8(payload), headers)
+    return WireResponse(status, encode_json(payload), headers)

@@ -103,6 +103,26 @@ def _length(schema: dict[str, Any], size: str, lo_key: str, hi_key: str) -> list
     return out
 
 
+# `^(?:[class]+)(?![\s\S])`: one character class, repeated (the shape of most patterns).
+_CLASS_ONLY = re.compile(r"\^\(\?:\[((?:\\.|[^\]\\])+)\]\+\)\(\?!\[\\s\\S\]\)")
+_LONG = 48  # below this the regex is as quick as the byte test
+
+
+def _pattern_term(pattern: str, var: str, src: _Source) -> str:
+    """`var` matches `pattern`. A long ASCII value of a one-class pattern (a token: ~1,000
+    characters) is tested by deleting the class's ASCII bytes, ~4x quicker than the regex; a
+    value that test refuses still goes to the regex, so the verdict is always the regex's."""
+    search = src.const(re.compile(pattern).search)
+    regex = f"{search}({var}) is not None"
+    found = _CLASS_ONLY.fullmatch(pattern)
+    if found is None:
+        return regex
+    member = re.compile(f"[{found.group(1)}]").fullmatch
+    allowed = bytes(b for b in range(128) if member(chr(b)))
+    quick = f"not {var}.encode().translate(None, {src.const(allowed)})"
+    return f"(({var}.isascii() and len({var}) > {_LONG} and {quick}) or {regex})"
+
+
 def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
     """A boolean expression checking `var` against `shape` (a call for non-scalar shapes)."""
     schema = schema_document()["$defs"][shape]
@@ -121,7 +141,7 @@ def _inline(shape: str, var: str, src: _Source, response: bool) -> str:
                 schema, f"{src.const(decoded_size)}({var})", "x-aws-min-bytes", "x-aws-max-bytes"
             )
         if "pattern" in schema:
-            terms.append(f"{src.const(re.compile(schema['pattern']).search)}({var}) is not None")
+            terms.append(_pattern_term(schema["pattern"], var, src))
         return "(" + " and ".join(terms) + ")"
     if kind == "integer":
         # JSON Schema's "integer" also admits 3.0; here it takes the slow path, where the

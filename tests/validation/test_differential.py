@@ -5,6 +5,7 @@ timestamp: those take the deserializer's path, tested in test_deserialize.py).""
 from __future__ import annotations
 
 import contextlib
+import re
 from functools import cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from cognito_mock.shapes import operation, operation_names, schema_document
 from cognito_mock.strategies import minimal_value, pattern_breaker, string_example
-from cognito_mock.validation.compiled import REQUEST_OVERRIDES, compiled
+from cognito_mock.validation.compiled import _CLASS_ONLY, REQUEST_OVERRIDES, compiled
 from cognito_mock.validation.explain import explain
 
 DEFS = schema_document()["$defs"]
@@ -135,3 +136,29 @@ def test_deep_shapes_agree_with_jsonschema(shape: str, data: st.DataObject) -> N
 
 def test_every_schema_is_valid_draft_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema({"$defs": DEFS})
+
+
+LONG_CLASS_SHAPES = [
+    name
+    for name, schema in DEFS.items()
+    if schema.get("type") == "string"
+    and _CLASS_ONLY.fullmatch(schema.get("pattern", ""))
+    and schema.get("maxLength", 2048) > 48
+]
+
+
+@pytest.mark.parametrize("shape", LONG_CLASS_SHAPES)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_long_values_of_one_class_patterns_agree_with_jsonschema(
+    shape: str, data: st.DataObject
+) -> None:
+    # Long ASCII values take the byte test (compiled._pattern_term), not the regex.
+    schema = DEFS[shape]
+    allowed = [chr(b) for b in range(128) if re.fullmatch(schema["pattern"], chr(b))]
+    size = data.draw(st.integers(49, min(schema.get("maxLength", 2048), 2048)))
+    text = "".join(data.draw(st.lists(st.sampled_from(allowed), min_size=size, max_size=size)))
+    intruder = data.draw(st.sampled_from(['"', "\\", "\x00", " ", "~", "é", "\x7f", "a", "."]))
+    at = data.draw(st.integers(0, size))
+    for value in (text, text[:at] + intruder + text[at:]):
+        assert compiled(shape)(value) is reference(shape).is_valid(value), value

@@ -13,6 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from cognito_mock import compact_json
 from cognito_mock.backend.crypto.keys import SigningKey
 
 __all__ = [
@@ -34,8 +35,6 @@ _REFRESH_BYTES = sum(_REFRESH_PARTS)
 _MAX_TOKEN_CHARS = 64 * 1024
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
 _SIGNATURE_BYTES = 256  # RSA-2048
-# Built once: json.dumps with options makes a new encoder on every call.
-_CLAIMS_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 # Tokens remembered per key as verified; past this the memory starts again (a suite's tokens
 # are used a few times each, soon after issue).
 _VERIFIED_LIMIT = 1024  # ~2 MB at most per key (a token and its claims)
@@ -54,7 +53,7 @@ def _b64url_decode(segment: str) -> bytes:
 
 def encode(claims: Mapping[str, Any], key: SigningKey) -> str:
     """A compact RS256 JWS of `claims` (compact JSON, claims in the given order)."""
-    payload = _CLAIMS_ENCODER.encode(claims)
+    payload = compact_json.dumps(claims)
     signing_input = f"{key.header_segment}.{_b64url(payload.encode())}"
     signature = key.private_key.sign(
         signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256()

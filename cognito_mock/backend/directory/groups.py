@@ -93,6 +93,8 @@ def groups_for_token(pool: UserPool, user: User) -> tuple[list[str], list[str], 
     role is the RoleArn of the lowest-Precedence group that has one (groups without Precedence rank
     below every number); when several groups tie there with different roles it is None.
     """
+    if not user.groups:  # most users: no group, nothing to sort
+        return [], [], None
     groups = sorted((pool.groups[n] for n in user.groups if n in pool.groups), key=_precedence_key)
     names = [g.name for g in groups]
     roles: list[str] = []

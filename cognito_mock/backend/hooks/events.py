@@ -72,6 +72,8 @@ def pre_sign_up(
 
 
 def post_confirmation(backend: Backend, pool: UserPool, user: User, source: str) -> None:
+    if configured(pool, "PostConfirmation") is None:
+        return  # no event to build (a sign-up's hot path)
     invoke(
         backend, pool, "PostConfirmation", source, user_name=user.username,
         request={"userAttributes": user_attributes(user)},
@@ -83,6 +85,8 @@ def pre_authentication(
 ) -> None:
     """Before the password is checked; `hidden` (PreventUserExistenceErrors ENABLED) adds
     `userNotFound`. The client's ClientMetadata arrives as `validationData`."""
+    if configured(pool, "PreAuthentication") is None:
+        return  # no event to build (every sign-in's hot path)
     request: dict[str, Any] = {
         "userAttributes": user_attributes(user) if user is not None else {},
         "validationData": None,
@@ -99,6 +103,8 @@ def pre_authentication(
 def post_authentication(
     backend: Backend, pool: UserPool, user: User, *, new_device: bool = False
 ) -> None:
+    if configured(pool, "PostAuthentication") is None:
+        return
     invoke(
         backend, pool, "PostAuthentication", "PostAuthentication_Authentication",
         user_name=user.username,
