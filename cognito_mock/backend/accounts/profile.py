@@ -12,11 +12,12 @@ from cognito_mock.backend.directory.attribute_updates import (
 )
 from cognito_mock.backend.directory.passwords import check_password, set_password
 from cognito_mock.backend.directory.users import (
-    attribute_list,
+    attribute_items,
     delete_user,
     index_aliases,
     mfa_settings,
 )
+from cognito_mock.backend.directory.views import checked_attributes
 from cognito_mock.backend.hooks.messages import send_code
 from cognito_mock.backend.hooks.triggers import with_caller
 from cognito_mock.backend.kernel.attributes import VERIFIABLE, VERIFIED_FLAG, check_attributes
@@ -75,7 +76,7 @@ def readable_attributes(client: AppClient | None, user: User) -> list[dict[str, 
     (and `sub`, which identifies the user and is always returned)."""
     readable = client.settings.get("ReadAttributes") if client is not None else None
     if not readable:
-        return attribute_list(user.attributes)
+        return attribute_items(user)
     allowed = set(readable)
     return [
         {"Name": name, "Value": value}
@@ -127,11 +128,9 @@ def _keep_sessions(pool: UserPool, user: User, before: tuple[float, str | None])
 
 @operation("GetUser")
 def get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    _, user, client = _caller(backend, request)
-    result: dict[str, Any] = {
-        "Username": user.username,
-        "UserAttributes": readable_attributes(client, user),
-    }
+    pool, user, client = _caller(backend, request)
+    attributes = checked_attributes(pool.users, user, readable_attributes(client, user))
+    result: dict[str, Any] = {"Username": user.username, "UserAttributes": attributes}
     result.update(mfa_settings(user))  # exactly as AdminGetUser reports them
     return result
 

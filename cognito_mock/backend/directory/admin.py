@@ -22,6 +22,7 @@ from cognito_mock.backend.directory.users import (
     require_user,
     user_type,
 )
+from cognito_mock.backend.directory.views import checked_attributes
 from cognito_mock.backend.hooks.events import post_confirmation, pre_sign_up
 from cognito_mock.backend.hooks.messages import send_code, send_invitation
 from cognito_mock.backend.hooks.triggers import with_caller
@@ -90,9 +91,11 @@ def admin_create_user(backend: Backend, request: dict[str, Any]) -> dict[str, An
 
 @operation("AdminGetUser")
 def admin_get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
-    user = require_user(backend.pool(request["UserPoolId"]), request["Username"])
+    pool = backend.pool(request["UserPoolId"])
+    user = require_user(pool, request["Username"])
     result = user_type(user)
-    result["UserAttributes"] = result.pop("Attributes")  # the same view under AdminGetUser's name
+    # The same view under AdminGetUser's name.
+    result["UserAttributes"] = checked_attributes(pool.users, user, result.pop("Attributes"))
     result.update(mfa_settings(user))
     return result
 

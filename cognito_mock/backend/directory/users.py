@@ -23,6 +23,7 @@ from cognito_mock.errors import (
 
 __all__ = [
     "ALIAS_EXISTS",
+    "attribute_items",
     "attribute_list",
     "create_user",
     "find_user",
@@ -67,6 +68,13 @@ def attribute_list(
     return [{"Name": k, "Value": attributes[k]} for k in only if k in attributes]
 
 
+def attribute_items(user: User) -> list[dict[str, str]]:
+    """Every attribute of `user` as AttributeType items, straight from the packed values (no
+    mapping view made: the hot path of GetUser, AdminGetUser and ListUsers)."""
+    pairs = zip(user._shape.names, unpack(user), strict=True)
+    return [{"Name": name, "Value": value} for name, value in pairs]
+
+
 def mfa_settings(user: User) -> dict[str, Any]:
     """The user's MFA settings as AdminGetUser and GetUser report them (absent when unset):
     MFAOptions, UserMFASettingList, PreferredMfaSetting."""
@@ -84,9 +92,8 @@ def mfa_settings(user: User) -> dict[str, Any]:
 
 def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict[str, Any]:
     """UserType as AdminCreateUser and ListUsers return it."""
-    if attributes_to_get is None:  # straight from the packed values: no mapping view made
-        pairs = zip(user._shape.names, unpack(user), strict=True)
-        attributes = [{"Name": name, "Value": value} for name, value in pairs]
+    if attributes_to_get is None:
+        attributes = attribute_items(user)
     else:
         attributes = attribute_list(user.attributes, attributes_to_get)
     view: dict[str, Any] = {

@@ -1,4 +1,5 @@
-"""UserType views for listings, checked against the model once per user state (issue 16).
+"""User views checked against the model once per user state (issue 16): UserType for listings,
+the attribute lists of GetUser and AdminGetUser.
 
 Every page is built fresh from the user records (no caller ever holds an object the mock reuses);
 what is kept is the proof: `UserDirectory.checked[seq]` holds the state (`_state`) of the user
@@ -7,17 +8,21 @@ JSON). A view is checked again only when its user's state differs from the proof
 that touches the directory drops the proof, and a write that forgot to touch still changes the
 state, so the view is checked anyway. A page whose every view is proven is a `CheckedList`, whose
 items the response check then skips (it still checks the envelope).
+
+Attribute lists work alike: `UserDirectory.attributes_checked[seq]` is the attribute state (names
+and packed values) in which every attribute of the user passed AttributeType's check, so any of
+them, for any client's readable set, is proven while the state is equal.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cognito_mock.backend.directory.users import user_type
+from cognito_mock.backend.directory.users import attribute_items, user_type
 from cognito_mock.backend.kernel.records import User, UserDirectory
 from cognito_mock.validation.compiled import CheckedList, Proof, compiled
 
-__all__ = ["MAX_PROOFS", "checked_views"]
+__all__ = ["MAX_PROOFS", "checked_attributes", "checked_views"]
 
 MAX_PROOFS = 4096  # proofs kept per pool (~150 bytes each); the oldest go first
 _SHAPE = "UserType"
@@ -53,3 +58,21 @@ def checked_views(directory: UserDirectory, users: list[User]) -> list[dict[str,
             proof = proofs[user.seq] = Proof(state)
         page_proofs.append(proof)
     return CheckedList(_SHAPE, views, page_proofs)
+
+
+def checked_attributes(
+    directory: UserDirectory, user: User, attributes: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """`attributes` (fresh AttributeType items of `user`'s) as a CheckedList when every attribute
+    of the user, in its current state, passed the check; else as they are (the response check
+    then words what is wrong)."""
+    state = (user._shape, user._packed)
+    proofs = directory.attributes_checked
+    if proofs.get(user.seq) != state:
+        check = compiled("AttributeType", True)
+        if not all(check(item) for item in attribute_items(user)):
+            return attributes
+        if len(proofs) >= MAX_PROOFS:
+            proofs.popitem(last=False)
+        proofs[user.seq] = state
+    return CheckedList("AttributeType", attributes)

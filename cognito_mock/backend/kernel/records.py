@@ -69,6 +69,9 @@ class UserDirectory:
         # directory/views.py: seq -> the state of the user whose UserType view was last checked
         # against the model (bounded; dropped by `touch`, and only trusted for an equal state).
         self.checked: OrderedDict[int, Proof] = OrderedDict()
+        # ... and of the user whose every attribute last passed AttributeType's check (GetUser,
+        # AdminGetUser: views.checked_attributes).
+        self.attributes_checked: OrderedDict[int, tuple[Any, Any]] = OrderedDict()
 
     def touch(self, user: User | None = None) -> None:
         """Note that `user` (None: any user) was added, removed or changed a searchable value.
@@ -78,8 +81,10 @@ class UserDirectory:
         self.version += 1
         if user is None:
             self.checked.clear()
+            self.attributes_checked.clear()
         else:
             self.checked.pop(user.seq, None)
+            self.attributes_checked.pop(user.seq, None)
         if self.index_cache is None:
             return  # nothing built yet: the first search builds from scratch
         if user is None or self.changed is None or len(self.changed) > 64 + len(self.by_name) // 4:

@@ -1,6 +1,6 @@
-"""Checked UserType views (directory/views.py): a listing re-checks only users whose state changed,
-shows every change at once, never shares objects with callers or between pools, and a view that
-breaks the model still fails the call."""
+"""Checked views (directory/views.py): a listing, GetUser or AdminGetUser re-checks only users
+whose state changed, shows every change at once, never shares objects with callers or between
+pools, and a view that breaks the model still fails the call."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from cognito_mock.backend.directory.views import MAX_PROOFS, checked_views
 from cognito_mock.errors import ContractViolation
 from cognito_mock.transports.wire import encode_result
 from cognito_mock.validation.compiled import CheckedList, compiled
-from tests.helpers import PASSWORD, record
+from tests.helpers import ALL_FLOWS, PASSWORD, add_client, record
 
 
 def create(call: Any, pool_id: str, username: str, **attrs: str) -> None:
@@ -213,3 +213,67 @@ def test_reused_json_is_byte_for_byte_what_encoding_gives(mock: CognitoMock, two
     # A change makes new JSON: the old bytes are never served for the new state.
     mock.call("AdminDisableUser", UserPoolId=two, Username="ann")
     assert b'"Enabled":false' in mock.handle_wire(target, body, "us-east-1").body
+
+
+# -- attribute lists (GetUser, AdminGetUser) ---------------------------------------------------
+
+
+def _signed_in(mock: CognitoMock, client: Any, pool_id: str, name: str) -> str:
+    app = add_client(client, pool_id, ExplicitAuthFlows=ALL_FLOWS)
+    mock.call("AdminSetUserPassword", UserPoolId=pool_id, Username=name, Password=PASSWORD,
+              Permanent=True)  # fmt: skip
+    return str(
+        client.initiate_auth(
+            ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": name, "PASSWORD": PASSWORD},
+        )["AuthenticationResult"]["AccessToken"]
+    )  # fmt: skip
+
+
+def test_attribute_lists_are_proven_once_per_state_and_show_every_change(
+    mock: CognitoMock, client: Any, two: str
+) -> None:
+    users = mock.backend().pools[two].users
+    token = _signed_in(mock, client, two, "ann")
+    answer = mock.call("AdminGetUser", UserPoolId=two, Username="ann")
+    assert type(answer["UserAttributes"]) is CheckedList
+    assert users.attributes_checked[0] == (record(mock, two, "ann")._shape,
+                                           record(mock, two, "ann")._packed)  # fmt: skip
+    assert type(mock.call("GetUser", AccessToken=token)["UserAttributes"]) is CheckedList
+    client.update_user_attributes(
+        AccessToken=token, UserAttributes=[{"Name": "name", "Value": "Annie"}]
+    )
+    assert 0 not in users.attributes_checked  # touch() dropped the proof
+    got = client.get_user(AccessToken=token)["UserAttributes"]
+    assert {a["Name"]: a["Value"] for a in got}["name"] == "Annie"
+    record(mock, two, "ann").attributes["name"] = "Behind its back"  # no touch()
+    got = client.admin_get_user(UserPoolId=two, Username="ann")["UserAttributes"]
+    assert {a["Name"]: a["Value"] for a in got}["name"] == "Behind its back"
+
+
+def test_an_attribute_breaking_the_model_fails_get_user_even_after_it_was_proven(
+    mock: CognitoMock, client: Any, two: str
+) -> None:
+    token = _signed_in(mock, client, two, "ann")
+    mock.call("GetUser", AccessToken=token)  # proven
+    record(mock, two, "ann").attributes["name"] = "x" * 2049  # over AttributeValueType's 2,048
+    with pytest.raises(ContractViolation, match="GetUser"):
+        mock.call("GetUser", AccessToken=token)
+    with pytest.raises(ContractViolation, match="AdminGetUser"):
+        mock.call("AdminGetUser", UserPoolId=two, Username="ann")
+    # The corrupt state was never proven (ann's proof, if kept, is of her state before).
+    kept = mock.backend().pools[two].users.attributes_checked.get(0)
+    assert kept is None or "x" * 2049 not in kept[1]
+
+
+def test_attribute_proofs_are_bounded_and_dropped_by_touch(mock: CognitoMock, pool_id: str) -> None:
+    users = mock.backend().pools[pool_id].users
+    validate, mock.validate = mock.validate, False  # a quick fill
+    for i in range(MAX_PROOFS + 5):
+        create(mock.call, pool_id, f"u{i}", name="n")
+    mock.validate = validate
+    for i in range(MAX_PROOFS + 5):
+        mock.call("AdminGetUser", UserPoolId=pool_id, Username=f"u{i}")
+    assert len(users.attributes_checked) == MAX_PROOFS
+    users.touch()
+    assert users.attributes_checked == {}
