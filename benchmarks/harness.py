@@ -22,6 +22,7 @@ __all__ = [
     "canned",
     "floor_client",
     "measure",
+    "paired_ratio",
     "render",
 ]
 
@@ -58,6 +59,7 @@ class Figure:
     unit: str = "µs"
     calls: int = 0  # calls per sample
     note: str = ""
+    samples: list[float] = field(default_factory=list)  # one per round, in round order
 
     def cell(self) -> str:
         return f"{_num(self.median)} ({_num(self.min)}-{_num(self.max)})"
@@ -113,9 +115,19 @@ def measure(
             max(values),
             unit,
             numbers[name],
+            samples=values,
         )
         for name, values in samples.items()
     ]
+
+
+def paired_ratio(ours: Figure, base: Figure) -> float:
+    """The median over rounds of ours / base, each round's pair measured back to back: a burst of
+    noise from the machine lands on both sides of a pair, where it would move one median alone.
+    Figures without per-round samples (another process's) fall back to the ratio of medians."""
+    if len(ours.samples) == len(base.samples) > 0:
+        return statistics.median(a / b for a, b in zip(ours.samples, base.samples, strict=True))
+    return ours.median / base.median
 
 
 # -- boto3 clients ----------------------------------------------------------------------------
@@ -189,7 +201,7 @@ def render(figures: list[Figure]) -> str:
         f = row.figures
         unit = next(iter(f.values())).unit
         ratio = (
-            f"{f['boto3'].median / f['floor'].median:.2f}x" if "boto3" in f and "floor" in f else ""
+            f"{paired_ratio(f['boto3'], f['floor']):.2f}x" if "boto3" in f and "floor" in f else ""
         )
         ours = f.get("boto3") or f.get("direct")
         moto_ratio = ""

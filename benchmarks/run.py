@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         where = (
             "in a child process" if with_moto else "skipped" if args.no_moto else "not installed"
         )
-        print(f"\nmedian (min-max) over {settings.rounds} interleaved rounds; "
+        print(f"\nmedian (min-max) over {settings.rounds} interleaved rounds; /floor is the median "
+              f"of the rounds' ratios (each round runs both back to back); "
               f"{elapsed:.0f} s in all; moto {where}")  # fmt: skip
     return 0
 
