@@ -11,5 +11,5 @@ __all__ = ["secret_hash"]
 
 def secret_hash(secret: str, username: str, client_id: str) -> str:
     """The SECRET_HASH a client with `secret` sends for `username`."""
-    digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
+    digest = hmac.digest(secret.encode(), (username + client_id).encode(), hashlib.sha256)
     return base64.b64encode(digest).decode()

@@ -11,7 +11,7 @@ from cognito_mock.backend.kernel.attributes import (
     looks_like_phone,
     missing_required,
 )
-from cognito_mock.backend.kernel.packed import unpack
+from cognito_mock.backend.kernel.packed import pairs
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.state import Backend
 from cognito_mock.errors import (
@@ -71,8 +71,7 @@ def attribute_list(
 def attribute_items(user: User) -> list[dict[str, str]]:
     """Every attribute of `user` as AttributeType items, straight from the packed values (no
     mapping view made: the hot path of GetUser, AdminGetUser and ListUsers)."""
-    pairs = zip(user._shape.names, unpack(user), strict=True)
-    return [{"Name": name, "Value": value} for name, value in pairs]
+    return [{"Name": name, "Value": value} for name, value in pairs(user)]
 
 
 def mfa_settings(user: User) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from cognito_mock.backend.crypto import jwt
 from cognito_mock.backend.directory.groups import groups_for_token
 from cognito_mock.backend.directory.identity_links import identities_claim
 from cognito_mock.backend.hooks.pre_token import customize_claims
+from cognito_mock.backend.kernel.packed import pairs
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.state import Backend, sealed
 from cognito_mock.backend.pool_config.client_rules import token_validity_seconds
@@ -70,7 +71,7 @@ def id_token_claims(
         claims["cognito:preferred_role"] = preferred
     readable = client.settings.get("ReadAttributes")
     allowed = set(readable) if readable else None
-    for name, value in user.attributes.items():
+    for name, value in pairs(user):
         if name == "sub" or name.startswith("dev:"):
             continue
         if allowed is not None and name not in allowed:
