@@ -27,6 +27,6 @@ _C_ENCODE = (
 
 def dumps(value: Any) -> str:
     """`json.dumps(value, separators=(",", ":"), ensure_ascii=False)`, quicker."""
-    if _C_ENCODE is None or isinstance(value, str):  # pragma: no cover - pure-Python json
+    if _C_ENCODE is None:  # pragma: no cover - a Python without json's C accelerator
         return _FALLBACK.encode(value)
     return "".join(_C_ENCODE(value, 0))

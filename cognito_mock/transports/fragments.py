@@ -49,7 +49,8 @@ def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
 
 
 def _object(value: dict[str, Any], nested: str | None) -> bytes:
-    """`wire.encode_json(value)`, long verbatim strings copied (also in the member `nested`)."""
+    """`wire.encode_json(value)`, with strings that need no escaping copied as they are (also
+    in the member `nested`, one level down)."""
     parts = []
     for name, member in value.items():
         key = _NAMES.get(name) or _name(name)
