@@ -1,10 +1,12 @@
 """Wire answers built from JSON already written, or from bytes that need no escaping: ListUsers
-pages of proven views and the tokens of an AuthenticationResult.
+pages of proven views, GetUser's and AdminGetUser's proven attribute lists, and the tokens of an
+AuthenticationResult.
 
 A `CheckedList` of proven items (`backend/directory/views.py`) carries each item's `Proof`; the
 first time an item is encoded its JSON is kept on the proof, and a later page with the same proof
 (the same user in an equal state, so an equal view) splices those bytes in instead of encoding
 the view again. Encoding a 60-user page was ~0.4 ms, more than the rest of the mock's work on it.
+A user's whole attribute list, proven for the user's state, keeps its JSON the same way.
 
 A sign-in answer is three ~1,000-character tokens (a challenge, a long Session), which json
 escapes character by character (~2 µs each); a string of printable ASCII without `"` or `\\` is
@@ -14,6 +16,7 @@ and the bytes are the same.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from cognito_mock.transports import wire
@@ -33,6 +36,9 @@ def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
         return wire.WireResponse(
             200, _object(result, "AuthenticationResult"), wire.result_headers(request_id)
         )
+    attributes = result.get("UserAttributes")
+    if type(attributes) is CheckedList and attributes.whole is not None:  # GetUser, AdminGetUser
+        return wire.WireResponse(200, _object(result, None), wire.result_headers(request_id))
     users = result.get("Users")
     if type(users) is not CheckedList or users.proofs is None or next(iter(result)) != "Users":
         return wire.encode_result(result, request_id)
@@ -62,6 +68,15 @@ def _object(value: dict[str, Any], nested: str | None) -> bytes:
                 continue
         if kind is int:
             parts.append(key + str(member).encode())
+        elif member is True or member is False:
+            parts.append(key + (b"true" if member else b"false"))
+        elif kind is float and math.isfinite(member):
+            parts.append(key + float.__repr__(member).encode())  # what json writes
+        elif kind is CheckedList and member.whole is not None:
+            proof = member.whole
+            if proof.wire is None:
+                proof.wire = wire.encode_json(member)
+            parts.append(key + proof.wire)
         elif kind is dict and not member:
             parts.append(key + b"{}")
         elif name == nested and kind is dict:

@@ -166,13 +166,22 @@ class CheckedList(list[Any]):
 
     A response check accepts it after checking only its length: the items' proof is their maker's.
     Requests never honour it, and another shape's list is checked like any list (the slow path).
+    `proofs` are the items' own proofs (same order); `whole` a proof of the list as a whole (its
+    `wire` then the whole list's JSON), where its maker keeps one.
     """
 
-    __slots__ = ("proofs", "shape")
+    __slots__ = ("proofs", "shape", "whole")
 
-    def __init__(self, shape: str, items: list[Any], proofs: list[Proof] | None = None) -> None:
+    def __init__(
+        self,
+        shape: str,
+        items: list[Any],
+        proofs: list[Proof] | None = None,
+        whole: Proof | None = None,
+    ) -> None:
         super().__init__(items)
         self.shape = shape
+        self.whole = whole
         self.proofs = proofs  # each item's proof, where its maker keeps them (same order)
 
 

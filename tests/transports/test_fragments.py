@@ -20,7 +20,7 @@ LONG_TEXT = st.one_of(
     ).map(lambda pair: pair[0][:30] + pair[1] + pair[0][30:]),
     st.from_regex(r"[A-Za-z0-9._-]{65,300}", fullmatch=True),
 )
-VALUES = st.one_of(LONG_TEXT, st.text(max_size=10), st.integers(), st.booleans())
+VALUES = st.one_of(LONG_TEXT, st.text(max_size=10), st.integers(), st.booleans(), st.floats())
 
 
 @settings(max_examples=200)

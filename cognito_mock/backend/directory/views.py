@@ -9,9 +9,10 @@ that touches the directory drops the proof, and a write that forgot to touch sti
 state, so the view is checked anyway. A page whose every view is proven is a `CheckedList`, whose
 items the response check then skips (it still checks the envelope).
 
-Attribute lists work alike: `UserDirectory.attributes_checked[seq]` is the attribute state (names
-and packed values) in which every attribute of the user passed AttributeType's check, so any of
-them, for any client's readable set, is proven while the state is equal.
+Attribute lists work alike: `UserDirectory.attributes_checked[seq]` proves the attribute state
+(names and packed values) in which every attribute of the user passed AttributeType's check, so any
+of them, for any client's readable set, is proven while the state is equal; the JSON of the whole
+list is kept on that proof once a transport wrote it.
 """
 
 from __future__ import annotations
@@ -63,16 +64,19 @@ def checked_views(directory: UserDirectory, users: list[User]) -> list[dict[str,
 def checked_attributes(
     directory: UserDirectory, user: User, attributes: list[dict[str, str]]
 ) -> list[dict[str, str]]:
-    """`attributes` (fresh AttributeType items of `user`'s) as a CheckedList when every attribute
-    of the user, in its current state, passed the check; else as they are (the response check
-    then words what is wrong)."""
+    """`attributes` (fresh AttributeType items of `user`'s, in the user's order) as a CheckedList
+    when every attribute of the user, in its current state, passed the check; else as they are
+    (the response check then words what is wrong). When they are all of the user's attributes the
+    list carries the proof, where a transport keeps its JSON (an equal state, an equal list)."""
     state = (user._shape, user._packed)
     proofs = directory.attributes_checked
-    if proofs.get(user.seq) != state:
+    proof = proofs.get(user.seq)
+    if proof is None or proof.state != state:
         check = compiled("AttributeType", True)
         if not all(check(item) for item in attribute_items(user)):
             return attributes
         if len(proofs) >= MAX_PROOFS:
             proofs.popitem(last=False)
-        proofs[user.seq] = state
-    return CheckedList("AttributeType", attributes)
+        proof = proofs[user.seq] = Proof(state)
+    complete = len(attributes) == len(user._shape.names)  # a subset in order, or all of them
+    return CheckedList("AttributeType", attributes, whole=proof if complete else None)

@@ -71,7 +71,7 @@ class UserDirectory:
         self.checked: OrderedDict[int, Proof] = OrderedDict()
         # ... and of the user whose every attribute last passed AttributeType's check (GetUser,
         # AdminGetUser: views.checked_attributes).
-        self.attributes_checked: OrderedDict[int, tuple[Any, Any]] = OrderedDict()
+        self.attributes_checked: OrderedDict[int, Proof] = OrderedDict()
 
     def touch(self, user: User | None = None) -> None:
         """Note that `user` (None: any user) was added, removed or changed a searchable value.

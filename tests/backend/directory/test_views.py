@@ -237,7 +237,7 @@ def test_attribute_lists_are_proven_once_per_state_and_show_every_change(
     token = _signed_in(mock, client, two, "ann")
     answer = mock.call("AdminGetUser", UserPoolId=two, Username="ann")
     assert type(answer["UserAttributes"]) is CheckedList
-    assert users.attributes_checked[0] == (record(mock, two, "ann")._shape,
+    assert users.attributes_checked[0].state == (record(mock, two, "ann")._shape,
                                            record(mock, two, "ann")._packed)  # fmt: skip
     assert type(mock.call("GetUser", AccessToken=token)["UserAttributes"]) is CheckedList
     client.update_user_attributes(
@@ -263,7 +263,7 @@ def test_an_attribute_breaking_the_model_fails_get_user_even_after_it_was_proven
         mock.call("AdminGetUser", UserPoolId=two, Username="ann")
     # The corrupt state was never proven (ann's proof, if kept, is of her state before).
     kept = mock.backend().pools[two].users.attributes_checked.get(0)
-    assert kept is None or "x" * 2049 not in kept[1]
+    assert kept is None or "x" * 2049 not in kept.state[1]
 
 
 def test_attribute_proofs_are_bounded_and_dropped_by_touch(mock: CognitoMock, pool_id: str) -> None:
@@ -277,3 +277,46 @@ def test_attribute_proofs_are_bounded_and_dropped_by_touch(mock: CognitoMock, po
     assert len(users.attributes_checked) == MAX_PROOFS
     users.touch()
     assert users.attributes_checked == {}
+
+
+def test_attribute_list_json_is_reused_byte_for_byte(
+    mock: CognitoMock, client: Any, two: str
+) -> None:
+    target = "AWSCognitoIdentityProviderService.AdminGetUser"
+    body = json.dumps({"UserPoolId": two, "Username": "ann"}).encode()
+
+    def plain() -> bytes:
+        answer = mock.call("AdminGetUser", UserPoolId=two, Username="ann")
+        return encode_result(client_form(answer), "x").body
+
+    first = mock.handle_wire(target, body, "us-east-1").body
+    proof = mock.backend().pools[two].users.attributes_checked[0]
+    assert proof.wire is not None and proof.wire in first  # the whole list's JSON, kept
+    again = mock.handle_wire(target, body, "us-east-1").body
+    assert again == first == plain()
+    client.admin_update_user_attributes(
+        UserPoolId=two, Username="ann", UserAttributes=[{"Name": "name", "Value": 'A "quoted" é'}]
+    )
+    changed = mock.handle_wire(target, body, "us-east-1").body
+    assert changed == plain() and '"A \\"quoted\\" é"'.encode() in changed
+    # A client reading some attributes gets a subset: encoded as usual, never the kept list.
+    app = add_client(client, two, ExplicitAuthFlows=ALL_FLOWS, ReadAttributes=["email"])
+    mock.call("AdminSetUserPassword", UserPoolId=two, Username="ann", Password=PASSWORD,
+              Permanent=True)  # fmt: skip
+    token = client.initiate_auth(
+        ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ann", "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]  # fmt: skip
+    got = json.loads(
+        mock.handle_wire(
+            "AWSCognitoIdentityProviderService.GetUser",
+            json.dumps({"AccessToken": token}).encode(),
+            "us-east-1",
+        ).body
+    )
+    assert {a["Name"] for a in got["UserAttributes"]} == {"sub", "email"}
+
+
+def client_form(answer: dict[str, Any]) -> dict[str, Any]:
+    """`mock.call`'s answer back in wire form (datetimes as epoch seconds)."""
+    return {k: v.timestamp() if hasattr(v, "timestamp") else v for k, v in answer.items()}
