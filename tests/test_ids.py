@@ -21,6 +21,18 @@ def test_uuid4_is_the_standard_form_of_the_same_bytes():
         assert uuid.UUID(text).version == 4 and uuid.UUID(text).variant == uuid.RFC_4122
 
 
+def test_a_batch_of_uuids_is_the_same_as_drawing_them_one_by_one():
+    """A sign-in draws its three or four token ids at once; seeded values must not move."""
+    for seed in range(20):
+        one_by_one, batched = Ids(seed), Ids(seed)
+        for count in (1, 3, 4):
+            expected = [one_by_one.uuid4() for _ in range(count)]
+            assert batched.uuid4s(count) == expected
+    unseeded = Ids().uuid4s(4)
+    assert len(set(unseeded)) == 4
+    assert all(uuid.UUID(text).version == 4 and str(uuid.UUID(text)) == text for text in unseeded)
+
+
 def test_unseeded_draws_never_repeat():
     ids = Ids()
     seen = {ids.uuid4() for _ in range(20_000)}

@@ -103,9 +103,13 @@ def issue_tokens(
     now = backend.clock.now()
     iat = int(now)
     fresh = origin is None
+    # The token ids in one draw, in the order they were drawn one by one (seeded ids unchanged):
+    # origin_jti (a new authentication only), event_id, the ID token's jti, the access token's.
+    token_ids = backend.ids.uuid4s(4 if fresh else 3)
+    event_id, id_jti, access_jti = token_ids[-3:]
     if origin is None:
         origin = Origin(
-            origin_jti=backend.ids.uuid4(),
+            origin_jti=token_ids[0],
             sub=user.sub,
             user_seq=user.seq,
             client_id=client.client_id,
@@ -121,7 +125,6 @@ def issue_tokens(
     validity = token_validity_seconds(client)
     id_key, access_key = pool_keys(backend, pool)
     iss = issuer(backend, pool)
-    event_id = backend.ids.uuid4()
     with_origin = bool(client.settings.get("EnableTokenRevocation", True))
     groups = groups_for_token(pool, user)
 
@@ -139,9 +142,8 @@ def issue_tokens(
     id_claims["auth_time"] = origin.auth_time
     id_claims["exp"] = iat + validity["id"]
     id_claims["iat"] = iat
-    id_claims["jti"] = backend.ids.uuid4()
+    id_claims["jti"] = id_jti
 
-    access_jti = backend.ids.uuid4()
     access_claims: dict[str, Any] = {"sub": user.sub}
     if groups[0]:
         access_claims["cognito:groups"] = groups[0]

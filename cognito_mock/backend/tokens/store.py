@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)  # one per sign-in and refresh record: slots make them quicker to build
 class Origin:
     """One authentication (a token session): every token refreshed from it shares its origin_jti."""
 
@@ -60,7 +60,7 @@ class Origin:
     scopes: tuple[str, ...] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RefreshRecord:
     origin: Origin
     client_id: str
