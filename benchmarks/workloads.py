@@ -450,7 +450,8 @@ def _signer(mock: CognitoMock, pool_id: str, token: str) -> Callable[[], Any]:
     backend = mock.backend()
     key = pool_keys(backend, backend.pool(pool_id))[1].private_key
     signing_input = token.rsplit(".", 1)[0].encode("ascii")
-    return lambda: key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    pkcs1, sha256 = padding.PKCS1v15(), hashes.SHA256()  # made once, as the mock makes them
+    return lambda: key.sign(signing_input, pkcs1, sha256)
 
 
 @contextlib.contextmanager

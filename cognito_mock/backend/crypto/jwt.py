@@ -36,6 +36,9 @@ _MAX_TOKEN_CHARS = 64 * 1024
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
 _SIGNATURE_BYTES = 256  # RSA-2048
 _URL_SAFE = bytes.maketrans(b"+/", b"-_")
+# RS256's padding and hash, made once: both are immutable descriptions (two objects a signature).
+_PKCS1 = padding.PKCS1v15()
+_SHA256 = hashes.SHA256()
 # Tokens remembered per key as verified; past this the memory starts again (a suite's tokens
 # are used a few times each, soon after issue).
 _VERIFIED_LIMIT = 1024  # ~2 MB at most per key (a token and its claims)
@@ -57,9 +60,7 @@ def encode(claims: Mapping[str, Any], key: SigningKey) -> str:
     """A compact RS256 JWS of `claims` (compact JSON, claims in the given order)."""
     payload = compact_json.dumps(claims)
     signing_input = f"{key.header_segment}.{_b64url(payload.encode())}"
-    signature = key.private_key.sign(
-        signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
-    )
+    signature = key.private_key.sign(signing_input.encode("ascii"), _PKCS1, _SHA256)
     return f"{signing_input}.{_b64url(signature)}"
 
 
@@ -92,8 +93,8 @@ def decode_verified(token: str, keys_by_kid: Mapping[str, SigningKey]) -> dict[s
         key.public_key.verify(
             signature,
             f"{header_segment}.{payload_segment}".encode("ascii"),
-            padding.PKCS1v15(),
-            hashes.SHA256(),
+            _PKCS1,
+            _SHA256,
         )
         claims = json.loads(_b64url_decode(payload_segment))
     # ValueError covers binascii.Error, JSONDecodeError and UnicodeDecodeError; RecursionError
