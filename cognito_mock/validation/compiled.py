@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from cognito_mock.minted import ALPHABET, is_minted
 from cognito_mock.shapes import AMENDED_FLOW_LIST, schema_document
 from cognito_mock.validation.blobs import decoded_size
 from cognito_mock.validation.deserialize import TIMESTAMP_RANGE, document_ok
@@ -120,6 +121,9 @@ def _pattern_term(pattern: str, var: str, src: _Source) -> str:
     member = re.compile(f"[{found.group(1)}]").fullmatch
     allowed = bytes(b for b in range(128) if member(chr(b)))
     quick = f"not {var}.encode().translate(None, {src.const(allowed)})"
+    if ALPHABET.issubset(chr(b) for b in allowed):
+        # A token the mock minted (`minted.py`) is made of these characters by construction.
+        quick = f"({src.const(is_minted)}({var}) or {quick})"
     return f"(({var}.isascii() and len({var}) > {_LONG} and {quick}) or {regex})"
 
 

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from cognito_mock import compact_json
 from cognito_mock.backend.crypto.keys import SigningKey
+from cognito_mock.minted import minted
 
 __all__ = [
     "REFRESH_TOKEN_HEADER",
@@ -61,7 +62,8 @@ def encode(claims: Mapping[str, Any], key: SigningKey) -> str:
     payload = compact_json.dumps(claims)
     signing_input = f"{key.header_segment}.{_b64url(payload.encode())}"
     signature = key.private_key.sign(signing_input.encode("ascii"), _PKCS1, _SHA256)
-    return f"{signing_input}.{_b64url(signature)}"
+    # Base64url segments and dots whatever the claims: remembered as such (`minted`).
+    return minted(f"{signing_input}.{_b64url(signature)}")
 
 
 def decode_verified(token: str, keys_by_kid: Mapping[str, SigningKey]) -> dict[str, Any] | None:
@@ -133,4 +135,4 @@ def refresh_token(
     for size in _REFRESH_PARTS:
         parts.append(_b64url(raw[at : at + size]))
         at += size
-    return ".".join([REFRESH_TOKEN_HEADER, *parts])
+    return minted(".".join([REFRESH_TOKEN_HEADER, *parts]))
