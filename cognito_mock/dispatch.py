@@ -19,7 +19,7 @@ from cognito_mock.errors import OperationNotImplementedError, ServiceError, Unkn
 from cognito_mock.shapes import index
 from cognito_mock.shapes import operation as operation_spec
 from cognito_mock.validation import validate_error, validate_request, validate_response
-from cognito_mock.validation.compiled import compiled
+from cognito_mock.validation.compiled import ENCODED_ONLY, compiled
 
 __all__ = ["FaultHook", "UnknownOperationError", "invoke"]
 
@@ -50,8 +50,16 @@ def invoke(
     *,
     validate: bool = True,
     fault: FaultHook | None = None,
+    encoded_only: bool = False,
 ) -> dict[str, Any]:
-    """Run one operation on wire-form `request`; return the wire-form result."""
+    """Run one operation on wire-form `request`; return the wire-form result. `encoded_only`: the
+    result goes only to `transports/fragments.encode_result` (see `compiled.ENCODED_ONLY`)."""
+    if encoded_only:
+        mark = ENCODED_ONLY.set(True)
+        try:
+            return invoke(backend, operation, request, validate=validate, fault=fault)
+        finally:
+            ENCODED_ONLY.reset(mark)
     if operation not in index()["operations"]:
         raise UnknownOperationError(operation)
     run = handler(operation)

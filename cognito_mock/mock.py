@@ -167,9 +167,9 @@ class CognitoMock:
         try:
             operation, params = wire.decode_request(target, body)
             backend = self.backend(region) if region else routing.route(self, params)
-            result = dispatch.invoke(
-                backend, operation, params, validate=self.validate, fault=self.faults
-            )
+            result = dispatch.invoke(  # encoded_only: the answer goes only to the encoder below
+                backend, operation, params, validate=self.validate, fault=self.faults, encoded_only=True
+            )  # fmt: skip
         except (ServiceError, wire.WireError) as error:
             return wire.encode_error(error, request_id)
         return fragments.encode_result(result, request_id)  # wire.encode_result, JSON reused

@@ -16,12 +16,13 @@ and the bytes are the same.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 from cognito_mock.minted import is_minted
 from cognito_mock.transports import wire
-from cognito_mock.validation.compiled import CheckedList
+from cognito_mock.validation.compiled import CheckedList, Proof
 
 __all__ = ["encode_result"]
 
@@ -41,11 +42,12 @@ def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
     if type(attributes) is CheckedList and attributes.whole is not None:  # GetUser, AdminGetUser
         return wire.WireResponse(200, _object(result, None), wire.result_headers(request_id))
     users = result.get("Users")
-    if type(users) is not CheckedList or users.proofs is None or next(iter(result)) != "Users":
+    if type(users) is not CheckedList or users.proofs is None:
         return wire.encode_result(result, request_id)
     answer = wire.encode_result({**result, "Users": []}, request_id)
-    if not answer.body.startswith(_OPEN + b"]"):  # pragma: no cover - the encoder's own form
-        return wire.encode_result(result, request_id)
+    if next(iter(result)) != "Users" or not answer.body.startswith(_OPEN + b"]"):
+        # Every maker puts Users first and this is the encoder's own form: a safety net only.
+        return wire.encode_result({**result, "Users": _materialized(users)}, request_id)
     parts = []
     for item, proof in zip(users, users.proofs, strict=True):
         if proof.wire is None:
@@ -53,6 +55,15 @@ def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
         parts.append(proof.wire)
     answer.body = _OPEN + b",".join(parts) + answer.body[len(_OPEN) :]
     return answer
+
+
+def _materialized(users: CheckedList) -> list[Any]:
+    """The items of an encoded-only list (`compiled.ENCODED_ONLY`: a proof holding its item's
+    JSON may stand in the item's place) as the values that JSON stands for."""
+    return [
+        json.loads(item.wire) if type(item) is Proof and item.wire is not None else item
+        for item in users
+    ]
 
 
 def _object(value: dict[str, Any], nested: str | None) -> bytes:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -23,6 +24,7 @@ from cognito_mock.validation.blobs import decoded_size
 from cognito_mock.validation.deserialize import TIMESTAMP_RANGE, document_ok
 
 __all__ = [
+    "ENCODED_ONLY",
     "REQUEST_OVERRIDES",
     "RESPONSE_OVERRIDES",
     "Check",
@@ -187,6 +189,13 @@ class CheckedList(list[Any]):
         self.shape = shape
         self.whole = whole
         self.proofs = proofs  # each item's proof, where its maker keeps them (same order)
+
+
+# True while an answer goes only to the wire encoder (`dispatch.invoke(..., encoded_only=True)`,
+# what `CognitoMock.handle_wire` does). A maker of a CheckedList may then put an item's `Proof` in
+# the item's place when the proof already holds the item's JSON: the response check skips a
+# CheckedList's items and `transports/fragments.py` splices the proof's JSON, so no one reads it.
+ENCODED_ONLY: ContextVar[bool] = ContextVar("cognito_mock_encoded_only", default=False)
 
 
 class Proof:

@@ -21,7 +21,7 @@ from typing import Any
 
 from cognito_mock.backend.directory.users import attribute_items, user_type
 from cognito_mock.backend.kernel.records import User, UserDirectory
-from cognito_mock.validation.compiled import CheckedList, Proof, compiled
+from cognito_mock.validation.compiled import ENCODED_ONLY, CheckedList, Proof, compiled
 
 __all__ = ["MAX_PROOFS", "checked_attributes", "checked_views"]
 
@@ -39,21 +39,30 @@ def _state(user: User) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def checked_views(directory: UserDirectory, users: list[User]) -> list[dict[str, Any]]:
+def checked_views(directory: UserDirectory, users: list[User]) -> list[Any]:
     """Fresh UserType views of `users`: a CheckedList when each passed the check, now or in an
-    equal state before; else a plain list (the response check then words what is wrong)."""
+    equal state before; else a plain list (the response check then words what is wrong).
+
+    For an answer that only the wire encoder reads (`ENCODED_ONLY`), a user whose proof for an
+    equal state already holds the view's JSON gets the proof in its view's place: the encoder
+    splices the JSON, and building a view only to throw it away was half of a page's cost."""
     check = compiled(_SHAPE, True)
+    encoded_only = ENCODED_ONLY.get()
     proofs = directory.checked
-    views: list[dict[str, Any]] = []
+    views: list[Any] = []
     page_proofs: list[Proof] = []
     for user in users:
-        view = user_type(user)
-        views.append(view)
         state = _state(user)
         proof = proofs.get(user.seq)
+        if encoded_only and proof is not None and proof.wire is not None and proof.state == state:
+            views.append(proof)
+            page_proofs.append(proof)
+            continue
+        view = user_type(user)
+        views.append(view)
         if proof is None or proof.state != state:
-            if not check(view):  # never proven: a plain list, which the response check reports
-                return views + [user_type(other) for other in users[len(views) :]]
+            if not check(view):  # never proven: plain views, which the response check reports
+                return [user_type(other) for other in users]
             if len(proofs) >= MAX_PROOFS:
                 proofs.popitem(last=False)  # the oldest (O(1): an OrderedDict)
             proof = proofs[user.seq] = Proof(state)

@@ -13,8 +13,9 @@ from cognito_mock import CognitoMock
 from cognito_mock.backend.directory.users import user_type
 from cognito_mock.backend.directory.views import MAX_PROOFS, checked_views
 from cognito_mock.errors import ContractViolation
+from cognito_mock.transports import fragments
 from cognito_mock.transports.wire import encode_result
-from cognito_mock.validation.compiled import CheckedList, compiled
+from cognito_mock.validation.compiled import ENCODED_ONLY, CheckedList, Proof, compiled
 from tests.helpers import ALL_FLOWS, PASSWORD, add_client, record
 
 
@@ -213,6 +214,69 @@ def test_reused_json_is_byte_for_byte_what_encoding_gives(mock: CognitoMock, two
     # A change makes new JSON: the old bytes are never served for the new state.
     mock.call("AdminDisableUser", UserPoolId=two, Username="ann")
     assert b'"Enabled":false' in mock.handle_wire(target, body, "us-east-1").body
+
+
+def test_an_encoded_only_page_stands_proofs_with_kept_json_in_for_views(
+    mock: CognitoMock, two: str
+) -> None:
+    """For an answer only the wire encoder reads, a user whose proof (of an equal state) already
+    holds the view's JSON is not built again; everywhere else pages are fresh views."""
+    target = "AWSCognitoIdentityProviderService.ListUsers"
+    body = json.dumps({"UserPoolId": two}).encode()
+    mock.handle_wire(target, body, "us-east-1")  # both users' JSON kept on their proofs
+    users = mock.backend().pools[two].users
+    mark = ENCODED_ONLY.set(True)
+    try:
+        page = checked_views(users, list(users))
+    finally:
+        ENCODED_ONLY.reset(mark)
+    assert type(page) is CheckedList and all(type(item) is Proof for item in page)
+    assert page.proofs == list(page)
+    assert compiled("ListUsersResponse", True)({"Users": page})
+    # Outside an encoded-only answer (mock.call, or another thread's call) views are fresh dicts.
+    assert all(type(item) is dict for item in checked_views(users, list(users)))
+    assert all(type(u) is dict for u in mock.call("ListUsers", UserPoolId=two)["Users"])
+    # A changed user gets a fresh view (its proof's state differs), the other keeps its proof.
+    record(mock, two, "bob").status = "RESET_REQUIRED"  # behind the mock's back: no touch()
+    mark = ENCODED_ONLY.set(True)
+    try:
+        page = checked_views(users, list(users))
+    finally:
+        ENCODED_ONLY.reset(mark)
+    assert type(page[0]) is Proof and page[1]["UserStatus"] == "RESET_REQUIRED"
+    assert (
+        json.loads(mock.handle_wire(target, body, "us-east-1").body)["Users"][1]["UserStatus"]
+        == "RESET_REQUIRED"
+    )
+
+
+def test_over_the_wire_a_view_breaking_the_model_still_fails_after_its_json_was_kept(
+    mock: CognitoMock, two: str
+) -> None:
+    target = "AWSCognitoIdentityProviderService.ListUsers"
+    body = json.dumps({"UserPoolId": two}).encode()
+    mock.handle_wire(target, body, "us-east-1")
+    mock.handle_wire(target, body, "us-east-1")  # answered from kept JSON
+    record(mock, two, "bob").status = "NOT_A_STATUS"
+    with pytest.raises(ContractViolation, match="ListUsers"):
+        mock.handle_wire(target, body, "us-east-1")
+    assert ENCODED_ONLY.get() is False  # reset on the way out, error or not
+
+
+def test_the_encoders_fallback_writes_the_json_a_stand_in_proof_kept(
+    mock: CognitoMock, two: str
+) -> None:
+    """Were a maker to put Users after another member, the encoder could not splice: it decodes
+    each stand-in proof's JSON back and encodes the whole answer, with the same bytes."""
+    target = "AWSCognitoIdentityProviderService.ListUsers"
+    mock.handle_wire(target, json.dumps({"UserPoolId": two}).encode(), "us-east-1")
+    users = mock.backend().pools[two].users
+    ann = record(mock, two, "ann")
+    proof = users.checked[ann.seq]
+    stand_in = CheckedList("UserType", [proof], [proof])
+    answer = fragments.encode_result({"PaginationToken": "t", "Users": stand_in}, "rid").body
+    plain = encode_result({"PaginationToken": "t", "Users": [user_type(ann)]}, "rid").body
+    assert answer == plain
 
 
 # -- attribute lists (GetUser, AdminGetUser) ---------------------------------------------------
