@@ -6,11 +6,14 @@ A `CheckedList` of proven items (`backend/directory/views.py`) carries each item
 first time an item is encoded its JSON is kept on the proof, and a later page with the same proof
 (the same user in an equal state, so an equal view) splices those bytes in instead of encoding
 the view again. Encoding a 60-user page was ~0.4 ms, more than the rest of the mock's work on it.
-A user's whole attribute list, proven for the user's state, keeps its JSON the same way.
+A user's whole attribute list, proven for the user's state, keeps its JSON the same way. In an
+answer only this module reads (`compiled.ENCODED_ONLY`), a proof that holds its JSON may stand in
+its view's place: nothing is built only to be thrown away.
 
 A sign-in answer is three ~1,000-character tokens (a challenge, a long Session), which json
 escapes character by character (~2 µs each); a string of printable ASCII without `"` or `\\` is
-its own JSON, so its bytes go in as they are. Everything else is `wire.encode_result` as it is,
+its own JSON, so its bytes go in as they are (a token the mock minted is known to be one without
+a scan: `cognito_mock/minted.py`). Everything else is `wire.encode_result` as it is,
 and the bytes are the same.
 """
 
