@@ -129,7 +129,10 @@ def _keep_sessions(pool: UserPool, user: User, before: tuple[float, str | None])
 @operation("GetUser")
 def get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, user, client = _caller(backend, request)
-    attributes = checked_attributes(pool.users, user, readable_attributes(client, user))
+    readable = client.settings.get("ReadAttributes") if client is not None else None
+    # None: all of them, which the proven list may answer without building them (views.py).
+    listed = readable_attributes(client, user) if readable else None
+    attributes = checked_attributes(pool.users, user, listed)
     result: dict[str, Any] = {"Username": user.username, "UserAttributes": attributes}
     result.update(mfa_settings(user))  # exactly as AdminGetUser reports them
     return result

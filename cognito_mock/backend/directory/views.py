@@ -71,21 +71,27 @@ def checked_views(directory: UserDirectory, users: list[User]) -> list[Any]:
 
 
 def checked_attributes(
-    directory: UserDirectory, user: User, attributes: list[dict[str, str]]
+    directory: UserDirectory, user: User, attributes: list[dict[str, str]] | None
 ) -> list[dict[str, str]]:
-    """`attributes` (fresh AttributeType items of `user`'s, in the user's order) as a CheckedList
-    when every attribute of the user, in its current state, passed the check; else as they are
-    (the response check then words what is wrong). When they are all of the user's attributes the
-    list carries the proof, where a transport keeps its JSON (an equal state, an equal list)."""
+    """`attributes` (fresh AttributeType items of `user`'s, in the user's order; None for all of
+    them) as a CheckedList when every attribute of the user, in its current state, passed the
+    check; else as they are (the response check then words what is wrong). When they are all of
+    the user's attributes the list carries the proof, where a transport keeps its JSON (an equal
+    state, an equal list); in an answer only the encoder reads (`ENCODED_ONLY`) an empty list
+    carrying a proof that holds that JSON stands in for them, and no item is built."""
     state = (user._shape, user._packed)
     proofs = directory.attributes_checked
     proof = proofs.get(user.seq)
     if proof is None or proof.state != state:
         check = compiled("AttributeType", True)
         if not all(check(item) for item in attribute_items(user)):
-            return attributes
+            return attribute_items(user) if attributes is None else attributes
         if len(proofs) >= MAX_PROOFS:
             proofs.popitem(last=False)
         proof = proofs[user.seq] = Proof(state)
+    if attributes is None:
+        if proof.wire is not None and ENCODED_ONLY.get():
+            return CheckedList("AttributeType", [], whole=proof)
+        attributes = attribute_items(user)
     complete = len(attributes) == len(user._shape.names)  # a subset in order, or all of them
     return CheckedList("AttributeType", attributes, whole=proof if complete else None)

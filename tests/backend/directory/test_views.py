@@ -11,7 +11,7 @@ import pytest
 
 from cognito_mock import CognitoMock
 from cognito_mock.backend.directory.users import user_type
-from cognito_mock.backend.directory.views import MAX_PROOFS, checked_views
+from cognito_mock.backend.directory.views import MAX_PROOFS, checked_attributes, checked_views
 from cognito_mock.errors import ContractViolation
 from cognito_mock.transports import fragments
 from cognito_mock.transports.wire import encode_result
@@ -384,3 +384,37 @@ def test_attribute_list_json_is_reused_byte_for_byte(
 def client_form(answer: dict[str, Any]) -> dict[str, Any]:
     """`mock.call`'s answer back in wire form (datetimes as epoch seconds)."""
     return {k: v.timestamp() if hasattr(v, "timestamp") else v for k, v in answer.items()}
+
+
+def test_an_encoded_only_get_user_answers_the_kept_list_without_building_it(
+    mock: CognitoMock, client: Any, two: str
+) -> None:
+    """Over the wire, GetUser for a client reading every attribute splices the whole list's kept
+    JSON without building its items; a change shows on the next call; `mock.call` and a client
+    reading a subset always get real items."""
+    token = _signed_in(mock, client, two, "ann")
+    target = "AWSCognitoIdentityProviderService.GetUser"
+    body = json.dumps({"AccessToken": token}).encode()
+
+    def plain() -> bytes:
+        return encode_result(mock.call("GetUser", AccessToken=token), "x").body
+
+    first = mock.handle_wire(target, body, "us-east-1").body  # builds the list, keeps its JSON
+    users = mock.backend().pools[two].users
+    ann = record(mock, two, "ann")
+    mark = ENCODED_ONLY.set(True)
+    try:
+        stand_in = checked_attributes(users, ann, None)
+    finally:
+        ENCODED_ONLY.reset(mark)
+    assert type(stand_in) is CheckedList and stand_in == [] and stand_in.whole is not None
+    assert compiled("GetUserResponse", True)({"Username": "ann", "UserAttributes": stand_in})
+    assert (
+        checked_attributes(users, ann, None)
+        == mock.call("GetUser", AccessToken=token)["UserAttributes"]
+    )  # outside an encoded-only answer: the real items
+    again = mock.handle_wire(target, body, "us-east-1").body
+    assert again == first == plain()
+    ann.attributes["name"] = "Changed behind its back"  # no touch(): the state differs anyway
+    changed = mock.handle_wire(target, body, "us-east-1").body
+    assert changed == plain() and b"Changed behind its back" in changed
