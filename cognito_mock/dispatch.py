@@ -54,12 +54,24 @@ def invoke(
 ) -> dict[str, Any]:
     """Run one operation on wire-form `request`; return the wire-form result. `encoded_only`: the
     result goes only to `transports/fragments.encode_result` (see `compiled.ENCODED_ONLY`)."""
-    if encoded_only:
-        mark = ENCODED_ONLY.set(True)
+    if ENCODED_ONLY.get() is not encoded_only:
+        # Set either way: a call made inside another (a Lambda trigger calling `mock.call` while
+        # a wire request runs) must get real items, not stand-ins meant for the outer encoder.
+        mark = ENCODED_ONLY.set(encoded_only)
         try:
-            return invoke(backend, operation, request, validate=validate, fault=fault)
+            return _invoke(backend, operation, request, validate, fault)
         finally:
             ENCODED_ONLY.reset(mark)
+    return _invoke(backend, operation, request, validate, fault)
+
+
+def _invoke(
+    backend: Backend,
+    operation: str,
+    request: dict[str, Any],
+    validate: bool,
+    fault: FaultHook | None,
+) -> dict[str, Any]:
     if operation not in index()["operations"]:
         raise UnknownOperationError(operation)
     run = handler(operation)

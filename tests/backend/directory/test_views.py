@@ -418,3 +418,33 @@ def test_an_encoded_only_get_user_answers_the_kept_list_without_building_it(
     ann.attributes["name"] = "Changed behind its back"  # no touch(): the state differs anyway
     changed = mock.handle_wire(target, body, "us-east-1").body
     assert changed == plain() and b"Changed behind its back" in changed
+
+
+def test_a_trigger_calling_the_mock_inside_a_wire_request_gets_real_items(
+    mock: CognitoMock, client: Any, two: str
+) -> None:
+    """Stand-ins are for the outer answer's encoder only: a Lambda trigger that calls `mock.call`
+    while a boto3 sign-in runs gets ListUsers views and GetUser attributes as dicts."""
+    token = _signed_in(mock, client, two, "ann")
+    app = add_client(client, two, ExplicitAuthFlows=ALL_FLOWS)
+    client.list_users(UserPoolId=two)
+    client.get_user(AccessToken=token)  # both lists' JSON kept on their proofs
+    seen: list[Any] = []
+
+    @mock.triggers.on("PostAuthentication")
+    def post_authentication(event: dict[str, Any]) -> dict[str, Any]:
+        seen.append(mock.call("ListUsers", UserPoolId=two)["Users"])
+        seen.append(mock.call("GetUser", AccessToken=token)["UserAttributes"])
+        return event
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:post-authentication"
+    client.update_user_pool(UserPoolId=two, LambdaConfig={"PostAuthentication": arn})
+    client.initiate_auth(
+        ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ann", "PASSWORD": PASSWORD},
+    )  # fmt: skip
+    users, attributes = seen
+    assert [u["Username"] for u in users] == ["ann", "bob"]
+    assert all(type(u) is dict for u in users)
+    assert attributes and all(type(a) is dict and "Name" in a for a in attributes)
+    assert ENCODED_ONLY.get() is False
