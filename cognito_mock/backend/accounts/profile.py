@@ -12,7 +12,6 @@ from cognito_mock.backend.directory.attribute_updates import (
 )
 from cognito_mock.backend.directory.passwords import check_password, set_password
 from cognito_mock.backend.directory.users import (
-    attribute_items,
     delete_user,
     index_aliases,
     mfa_settings,
@@ -71,12 +70,12 @@ def _note_attempt(user: User, operation_name: str, now: float) -> None:
     user.hourly[key] = [*recent, now]
 
 
-def readable_attributes(client: AppClient | None, user: User) -> list[dict[str, str]]:
-    """The user's attributes the client may read: all without ReadAttributes, else those listed
-    (and `sub`, which identifies the user and is always returned)."""
+def readable_attributes(client: AppClient | None, user: User) -> list[dict[str, str]] | None:
+    """The user's attributes the client may read when it lists some in ReadAttributes (and
+    `sub`, which identifies the user and is always returned); None when it reads them all."""
     readable = client.settings.get("ReadAttributes") if client is not None else None
     if not readable:
-        return attribute_items(user)
+        return None
     allowed = set(readable)
     return [
         {"Name": name, "Value": value}
@@ -129,10 +128,8 @@ def _keep_sessions(pool: UserPool, user: User, before: tuple[float, str | None])
 @operation("GetUser")
 def get_user(backend: Backend, request: dict[str, Any]) -> dict[str, Any]:
     pool, user, client = _caller(backend, request)
-    readable = client.settings.get("ReadAttributes") if client is not None else None
     # None: all of them, which the proven list may answer without building them (views.py).
-    listed = readable_attributes(client, user) if readable else None
-    attributes = checked_attributes(pool.users, user, listed)
+    attributes = checked_attributes(pool.users, user, readable_attributes(client, user))
     result: dict[str, Any] = {"Username": user.username, "UserAttributes": attributes}
     result.update(mfa_settings(user))  # exactly as AdminGetUser reports them
     return result
