@@ -29,6 +29,7 @@ __all__ = [
     "PASSWORD",
     "Agent",
     "add_client",
+    "confirmed_user",
     "exchange",
     "fails",
     "forms",
@@ -63,6 +64,21 @@ def secret_hash(secret: str, username: str, client_id: str) -> str:
     """AWS's documented SECRET_HASH, computed here so the mock's own helper is not its judge."""
     digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
+
+
+def confirmed_user(mock: Any, username: str = "alice") -> tuple[str, str]:
+    """(pool id, client id): a new pool through `mock.call`, a client allowing every password
+    flow, and `username` confirmed with PASSWORD."""
+    pool_id = mock.call("CreateUserPool", PoolName="p")["UserPool"]["Id"]
+    client_id = mock.call(
+        "CreateUserPoolClient", UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=ALL_FLOWS
+    )["UserPoolClient"]["ClientId"]
+    mock.call("AdminCreateUser", UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+    mock.call(
+        "AdminSetUserPassword", UserPoolId=pool_id, Username=username, Password=PASSWORD,
+        Permanent=True,
+    )  # fmt: skip
+    return pool_id, client_id
 
 
 def add_client(client: Any, pool_id: str, *, secret: bool = False, **settings: Any) -> str:

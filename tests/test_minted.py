@@ -13,24 +13,13 @@ from cognito_mock.errors import ContractViolation
 from cognito_mock.transports import fragments, wire
 from cognito_mock.validation import validate_response
 from cognito_mock.validation.compiled import compiled
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, confirmed_user
 
 TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def _signed_in(mock: CognitoMock) -> dict[str, str]:
-    pool_id = mock.call("CreateUserPool", PoolName="p")["UserPool"]["Id"]
-    client_id = mock.call(
-        "CreateUserPoolClient",
-        UserPoolId=pool_id,
-        ClientName="app",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    mock.call("AdminCreateUser", UserPoolId=pool_id, Username="ann", MessageAction="SUPPRESS")
-    mock.call(
-        "AdminSetUserPassword", UserPoolId=pool_id, Username="ann", Password=PASSWORD,
-        Permanent=True,
-    )  # fmt: skip
+    _, client_id = confirmed_user(mock, "ann")
     result = mock.call(
         "InitiateAuth",
         AuthFlow="USER_PASSWORD_AUTH",

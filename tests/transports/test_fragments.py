@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cognito_mock import CognitoMock
 from cognito_mock.transports import fragments, wire
-from tests.helpers import ALL_FLOWS, PASSWORD
+from tests.helpers import PASSWORD, confirmed_user
 
 LONG_TEXT = st.one_of(
     st.text(min_size=60, max_size=200),
@@ -46,15 +46,7 @@ def test_token_answers_are_the_plain_encoders_bytes(
 
 def test_a_sign_in_answer_over_the_wire_reads_back_as_the_tokens() -> None:
     mock = CognitoMock()
-    pool_id = mock.call("CreateUserPool", PoolName="p")["UserPool"]["Id"]
-    client_id = mock.call(
-        "CreateUserPoolClient", UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=ALL_FLOWS
-    )["UserPoolClient"]["ClientId"]
-    mock.call("AdminCreateUser", UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
-    mock.call(
-        "AdminSetUserPassword", UserPoolId=pool_id, Username="alice", Password=PASSWORD,
-        Permanent=True,
-    )  # fmt: skip
+    _, client_id = confirmed_user(mock, "alice")
     request = {
         "AuthFlow": "USER_PASSWORD_AUTH",
         "ClientId": client_id,
