@@ -195,6 +195,7 @@ class CheckedList(list[Any]):
 # what `CognitoMock.handle_wire` does). A maker of a CheckedList may then put an item's `Proof` in
 # the item's place when the proof already holds the item's JSON: the response check skips a
 # CheckedList's items and `transports/fragments.py` splices the proof's JSON, so no one reads it.
+# Every `dispatch.invoke` sets it to its own value: a call nested in another never inherits it.
 ENCODED_ONLY: ContextVar[bool] = ContextVar("cognito_mock_encoded_only", default=False)
 
 
