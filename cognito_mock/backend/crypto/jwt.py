@@ -22,6 +22,7 @@ __all__ = [
     "REFRESH_TOKEN_HEADER",
     "decode_verified",
     "encode",
+    "encode_payload",
     "refresh_token",
     "verified_claims",
 ]
@@ -59,7 +60,11 @@ def _b64url_decode(segment: str) -> bytes:
 
 def encode(claims: Mapping[str, Any], key: SigningKey) -> str:
     """A compact RS256 JWS of `claims` (compact JSON, claims in the given order)."""
-    payload = compact_json.dumps(claims)
+    return encode_payload(compact_json.dumps(claims), key)
+
+
+def encode_payload(payload: str, key: SigningKey) -> str:
+    """A compact RS256 JWS of a payload already encoded as JSON text."""
     signing_input = f"{key.header_segment}.{_b64url(payload.encode())}"
     signature = key.private_key.sign(signing_input.encode("ascii"), _PKCS1, _SHA256)
     # Base64url segments and dots whatever the claims: remembered as such (`minted`).

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cognito_mock.backend.crypto import jwt
 from cognito_mock.backend.directory.groups import groups_for_token
 from cognito_mock.backend.directory.identity_links import identities_claim
 from cognito_mock.backend.hooks.pre_token import customize_claims
+from cognito_mock.backend.hooks.triggers import configured
 from cognito_mock.backend.kernel.packed import pairs
 from cognito_mock.backend.kernel.records import AppClient, User, UserPool
 from cognito_mock.backend.kernel.state import Backend, sealed
 from cognito_mock.backend.pool_config.client_rules import token_validity_seconds
+from cognito_mock.backend.tokens.claim_templates import SLOTS, template_of
 from cognito_mock.backend.tokens.store import (
     Origin,
     RefreshRecord,
+    TokenStore,
     issuer,
     open_tracked_session,
     password_stamp,
@@ -80,6 +83,87 @@ def id_token_claims(
     return claims
 
 
+def _claims(
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    groups: tuple[list[str], list[str], str | None],
+    iss: str,
+    with_origin: bool,
+    values: Mapping[str, Any],
+    *,
+    nonce: str | None = None,
+    device_key: str | None = None,
+    scopes: tuple[str, ...] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The (ID, access) token claims, in the order the service writes them (fact sheet 2.2,
+    2.3). `values`: the per-issue values by their `SLOTS` names (or the slots themselves, to
+    make a template)."""
+    id_claims = id_token_claims(pool, client, user, groups)
+    id_claims["iss"] = iss
+    id_claims["cognito:username"] = user.username
+    if with_origin:
+        id_claims["origin_jti"] = values["origin_jti"]
+    if nonce is not None:
+        id_claims["nonce"] = nonce
+    id_claims["aud"] = client.client_id
+    id_claims["event_id"] = values["event_id"]
+    id_claims["token_use"] = "id"
+    id_claims["auth_time"] = values["auth_time"]
+    id_claims["exp"] = values["id_exp"]
+    id_claims["iat"] = values["iat"]
+    id_claims["jti"] = values["id_jti"]
+
+    access_claims: dict[str, Any] = {"sub": user.sub}
+    if groups[0]:
+        access_claims["cognito:groups"] = groups[0]
+    if device_key:
+        access_claims["device_key"] = device_key
+    access_claims["iss"] = iss
+    if scopes is not None:
+        access_claims["version"] = 2  # tokens of the OAuth endpoints carry it (fact sheet 2.3)
+    access_claims["client_id"] = client.client_id
+    if with_origin:
+        access_claims["origin_jti"] = values["origin_jti"]
+    access_claims["event_id"] = values["event_id"]
+    access_claims["token_use"] = "access"
+    access_claims["scope"] = " ".join(scopes) if scopes is not None else ADMIN_SCOPE
+    access_claims["auth_time"] = values["auth_time"]
+    access_claims["exp"] = values["access_exp"]
+    access_claims["iat"] = values["iat"]
+    access_claims["jti"] = values["access_jti"]
+    access_claims["username"] = user.username
+    return id_claims, access_claims
+
+
+def _templates(
+    store: TokenStore,
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    groups: tuple[list[str], list[str], str | None],
+    iss: str,
+    with_origin: bool,
+) -> tuple[str, str]:
+    """The (ID, access) payload templates of a native sign-in's tokens for the user's state.
+
+    The state is everything `_claims` reads but the per-issue values: a change to any of it
+    (attributes, username, groups, the client's ReadAttributes or revocation setting, the
+    issuer) makes new templates."""
+    readable = client.settings.get("ReadAttributes")
+    state = (
+        user.sub, user._shape, user._packed, user.username, groups,
+        tuple(readable) if readable else None, iss, with_origin,
+    )  # fmt: skip
+    key = (client.client_id, user.seq)
+    found = store.templates.get(key, state)
+    if found is None:
+        id_claims, access_claims = _claims(pool, client, user, groups, iss, with_origin, SLOTS)
+        found = template_of(id_claims), template_of(access_claims)
+        store.templates.put(key, state, *found)
+    return found
+
+
 def issue_tokens(
     backend: Backend,
     pool: UserPool,
@@ -121,61 +205,44 @@ def issue_tokens(
             scopes=None if scopes is None else tuple(scopes),
         )
     oauth = origin.scopes is not None
-    with_id = not oauth or "openid" in (origin.scopes or ())
     validity = token_validity_seconds(client)
     id_key, access_key = pool_keys(backend, pool)
     iss = issuer(backend, pool)
     with_origin = bool(client.settings.get("EnableTokenRevocation", True))
     groups = groups_for_token(pool, user)
-
-    # Claims in the order the service writes them (fact sheet 2.2, 2.3).
-    id_claims = id_token_claims(pool, client, user, groups)
-    id_claims["iss"] = iss
-    id_claims["cognito:username"] = user.username
-    if with_origin:
-        id_claims["origin_jti"] = origin.origin_jti
-    if nonce is not None:
-        id_claims["nonce"] = nonce
-    id_claims["aud"] = client.client_id
-    id_claims["event_id"] = event_id
-    id_claims["token_use"] = "id"
-    id_claims["auth_time"] = origin.auth_time
-    id_claims["exp"] = iat + validity["id"]
-    id_claims["iat"] = iat
-    id_claims["jti"] = id_jti
-
-    access_claims: dict[str, Any] = {"sub": user.sub}
-    if groups[0]:
-        access_claims["cognito:groups"] = groups[0]
-    if origin.device_key:
-        access_claims["device_key"] = origin.device_key
-    access_claims["iss"] = iss
-    if oauth:
-        access_claims["version"] = 2  # tokens of the OAuth endpoints carry it (fact sheet 2.3)
-    access_claims["client_id"] = client.client_id
-    if with_origin:
-        access_claims["origin_jti"] = origin.origin_jti
-    access_claims["event_id"] = event_id
-    access_claims["token_use"] = "access"
-    access_claims["scope"] = " ".join(origin.scopes) if origin.scopes is not None else ADMIN_SCOPE
-    access_claims["auth_time"] = origin.auth_time
-    access_claims["exp"] = iat + validity["access"]
-    access_claims["iat"] = iat
-    access_claims["jti"] = access_jti
-    access_claims["username"] = user.username
-
-    # PreTokenGeneration (`source`: the triggerSource; refreshes and sign-ins by default).
-
-    default = "TokenGeneration_Authentication" if fresh else "TokenGeneration_RefreshTokens"
-    customize_claims(backend, pool, user, source or default, id_claims, access_claims)
-
+    values = {
+        "origin_jti": origin.origin_jti, "event_id": event_id, "id_jti": id_jti,
+        "access_jti": access_jti, "auth_time": origin.auth_time, "iat": iat,
+        "id_exp": iat + validity["id"], "access_exp": iat + validity["access"],
+    }  # fmt: skip
     store = token_store(pool)
-    # The two signatures one after the other: each RSA operation leaves the CPU caches cold for
-    # the Python around it, so work between them costs more there (issue 16's profile).
-    access_token = jwt.encode(access_claims, access_key)
-    if oauth:
-        id_claims = {"at_hash": at_hash(access_token), **id_claims}
-    id_token = jwt.encode(id_claims, id_key) if with_id else None
+    if (
+        not oauth
+        and origin.device_key is None
+        and nonce is None
+        and configured(pool, "PreTokenGeneration") is None
+    ):
+        # Nothing but the native claims: the user's templates, filled in (claim_templates.py).
+        id_template, access_template = _templates(
+            store, pool, client, user, groups, iss, with_origin
+        )
+        # The two signatures one after the other: each RSA operation leaves the CPU caches cold
+        # for the Python around it, so work between them costs more there (issue 16's profile).
+        access_token = jwt.encode_payload(access_template % values, access_key)
+        id_token: str | None = jwt.encode_payload(id_template % values, id_key)
+    else:
+        id_claims, access_claims = _claims(
+            pool, client, user, groups, iss, with_origin, values,
+            nonce=nonce, device_key=origin.device_key, scopes=origin.scopes,
+        )  # fmt: skip
+        # PreTokenGeneration (`source`: the triggerSource; refreshes and sign-ins by default).
+        default = "TokenGeneration_Authentication" if fresh else "TokenGeneration_RefreshTokens"
+        customize_claims(backend, pool, user, source or default, id_claims, access_claims)
+        access_token = jwt.encode(access_claims, access_key)
+        if oauth:
+            id_claims = {"at_hash": at_hash(access_token), **id_claims}
+        with_id = not oauth or "openid" in (origin.scopes or ())
+        id_token = jwt.encode(id_claims, id_key) if with_id else None
     result: dict[str, Any] = {
         "AccessToken": access_token,
         "ExpiresIn": validity["access"],

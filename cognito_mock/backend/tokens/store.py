@@ -10,6 +10,7 @@ from typing import Any
 from cognito_mock.backend.crypto import keys
 from cognito_mock.backend.kernel.records import User, UserPool
 from cognito_mock.backend.kernel.state import Backend
+from cognito_mock.backend.tokens.claim_templates import TemplateCache
 
 __all__ = [
     "Origin",
@@ -87,6 +88,8 @@ class TokenStore:
     # tokens/machine.py: jti -> client id of every machine-to-machine access token issued, so a
     # token exchange can tell this pool's client tokens from look-alikes.
     machine: dict[str, str] = field(default_factory=dict)
+    # tokens/issue.py: the payload templates of native sign-ins, per client and user state.
+    templates: TemplateCache = field(default_factory=TemplateCache)
 
 
 def token_store(pool: UserPool) -> TokenStore:
