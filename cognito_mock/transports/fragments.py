@@ -38,9 +38,8 @@ def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
     """`wire.encode_result(result, request_id)`, with proven `Users` items' JSON reused and
     an AuthenticationResult's tokens and a Session copied."""
     if type(result.get("AuthenticationResult")) is dict or "Session" in result:
-        return wire.WireResponse(
-            200, _object(result, "AuthenticationResult"), wire.result_headers(request_id)
-        )
+        body = _signed_in(result) or _object(result, "AuthenticationResult")
+        return wire.WireResponse(200, body, wire.result_headers(request_id))
     attributes = result.get("UserAttributes")
     if type(attributes) is CheckedList and attributes.whole is not None:  # GetUser, AdminGetUser
         return wire.WireResponse(200, _object(result, None), wire.result_headers(request_id))
@@ -58,6 +57,41 @@ def encode_result(result: dict[str, Any], request_id: str) -> wire.WireResponse:
         parts.append(proof.wire)
     answer.body = _OPEN + b",".join(parts) + answer.body[len(_OPEN) :]
     return answer
+
+
+# A finished sign-in as the pipeline answers it, member by member (`_signed_in`).
+_SIGNED_IN = ("ChallengeParameters", "AuthenticationResult")
+_TOKENS = ("AccessToken", "ExpiresIn", "TokenType", "RefreshToken", "IdToken")
+
+
+def _signed_in(result: dict[str, Any]) -> bytes | None:
+    """The usual sign-in answer (no challenge parameters; three minted tokens, ExpiresIn and
+    Bearer, in that order) written in one step; None for any other answer. `_object` writes
+    the same bytes member by member, a fifth of a sign-in's own work over the wire (issue 16)."""
+    if tuple(result) != _SIGNED_IN:
+        return None
+    tokens = result["AuthenticationResult"]  # a dict: `encode_result` came here for it
+    if tuple(tokens) != _TOKENS:
+        return None
+    parameters = result["ChallengeParameters"]
+    if type(parameters) is not dict or parameters:
+        return None
+    access, expires, refresh, id_token = (
+        tokens["AccessToken"], tokens["ExpiresIn"], tokens["RefreshToken"], tokens["IdToken"],
+    )  # fmt: skip
+    if not (
+        type(expires) is int
+        and tokens["TokenType"] == "Bearer"
+        and is_minted(access)
+        and is_minted(refresh)
+        and is_minted(id_token)
+    ):
+        return None
+    return (
+        f'{{"ChallengeParameters":{{}},"AuthenticationResult":{{"AccessToken":"{access}",'
+        f'"ExpiresIn":{expires},"TokenType":"Bearer","RefreshToken":"{refresh}",'
+        f'"IdToken":"{id_token}"}}}}'
+    ).encode("ascii")
 
 
 def _materialized(users: CheckedList) -> list[Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cognito_mock import CognitoMock
+from cognito_mock import CognitoMock, dispatch
 from cognito_mock.transports import fragments, wire
 from tests.helpers import PASSWORD, confirmed_user
 
@@ -58,3 +58,30 @@ def test_a_sign_in_answer_over_the_wire_reads_back_as_the_tokens() -> None:
     assert set(tokens) == {"AccessToken", "IdToken", "RefreshToken", "ExpiresIn", "TokenType"}
     user = mock.call("GetUser", AccessToken=tokens["AccessToken"])
     assert user["Username"] == "alice"
+
+
+def test_a_finished_sign_in_is_written_in_one_step_with_the_plain_encoders_bytes() -> None:
+    mock = CognitoMock()
+    _, client_id = confirmed_user(mock, "alice")
+    result = dispatch.invoke(
+        mock.backend(), "InitiateAuth",
+        {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+         "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD}},
+    )  # fmt: skip
+    plain = wire.encode_result(result, "rid").body
+    assert fragments._signed_in(result) == plain
+    assert fragments.encode_result(result, "rid").body == plain
+    # Copies of the tokens are not known to be minted: the member-by-member path, same bytes.
+    tokens = {key: "".join(value) if type(value) is str else value
+              for key, value in result["AuthenticationResult"].items()}  # fmt: skip
+    copied = {**result, "AuthenticationResult": tokens}
+    assert fragments._signed_in(copied) is None
+    assert fragments.encode_result(copied, "rid").body == plain
+    # Any other shape is not this answer's: a challenge parameter, a missing refresh token.
+    for other in (
+        {**result, "ChallengeParameters": {"A": "b"}},
+        {**result, "AuthenticationResult": {k: v for k, v in result["AuthenticationResult"].items()
+                                            if k != "RefreshToken"}},
+    ):  # fmt: skip
+        assert fragments._signed_in(other) is None
+        assert fragments.encode_result(other, "rid").body == wire.encode_result(other, "rid").body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -223,6 +224,34 @@ def schema_problems(problems: list[str], *, creating: bool) -> str:
     return "".join(f"user.{problem}\n" for problem in problems)
 
 
+# A rule per schema entry: (entry, data type, (min, max) length for a String else None, Mutable).
+_Rule = tuple[dict[str, Any], str, "tuple[int, int] | None", bool]
+# schema list -> (that list, its length then, its rules by name). The list is held, so its id is
+# not reused while cached; a schema only ever grows (AddCustomAttributes), so the length says
+# when to compile again. Bounded: emptied when full.
+_RULES: dict[int, tuple[list[dict[str, Any]], int, dict[str, _Rule]]] = {}
+
+
+def _rules(schema: list[dict[str, Any]]) -> dict[str, _Rule]:
+    found = _RULES.get(id(schema))
+    if found is not None and found[0] is schema and found[1] == len(schema):
+        return found[2]
+    rules: dict[str, _Rule] = {}
+    for entry in schema:
+        kind = entry.get("AttributeDataType", "String")
+        bounds = None
+        if kind == "String":
+            limits = entry.get("StringAttributeConstraints") or {}
+            # Not numbers: every value takes `_check_value`'s path, as before.
+            with contextlib.suppress(AttributeError, TypeError, ValueError):
+                bounds = (int(limits.get("MinLength", 0)), int(limits.get("MaxLength", 1 << 62)))
+        rules[entry["Name"]] = (entry, kind, bounds, bool(entry.get("Mutable", True)))
+    if len(_RULES) >= 256:
+        _RULES.clear()
+    _RULES[id(schema)] = (schema, len(schema), rules)
+    return rules
+
+
 def check_attributes(
     schema: list[dict[str, Any]],
     attributes: list[dict[str, Any]],
@@ -236,7 +265,7 @@ def check_attributes(
     `developer` is true for IAM (Admin*) calls, which may write `dev:` attributes; `creating` allows
     writing immutable attributes.
     """
-    by_name = {a["Name"]: a for a in schema}
+    rules = _rules(schema)
     values: dict[str, str] = {}
     problems: list[str] = []
     for item in attributes:
@@ -244,22 +273,27 @@ def check_attributes(
         value = item.get("Value")
         if value is None:
             raise InvalidParameterException(f"Attribute value for {name} must not be null")
-        entry = by_name.get(name)
-        if entry is None or name == "sub" or (name.startswith("dev:") and not developer):
+        rule = rules.get(name)
+        if rule is None or name == "sub" or (name.startswith("dev:") and not developer):
             problems.append(f"{name}: Attribute does not exist in the schema.")
             continue
-        if not creating and not entry.get("Mutable", True):
+        entry, kind, bounds, mutable = rule
+        if not creating and not mutable:
             problems.append(f"{name}: Attribute cannot be updated.")
             continue
-        complaint = _check_value(entry, name, value)
-        if complaint:
-            problems.append(complaint)
-            continue
+        # A String within its lengths (an empty one is never too short) needs no other look.
+        if bounds is None or not (
+            len(value) <= bounds[1] and (len(value) >= bounds[0] or not value)
+        ):
+            complaint = _check_value(entry, name, value)
+            if complaint:
+                problems.append(complaint)
+                continue
         if name == "email" and value and not looks_like_email(value):
             raise InvalidParameterException("Invalid email address format.")
         if name == "phone_number" and value and not looks_like_phone(value):
             raise InvalidParameterException("Invalid phone number format.")
-        if entry.get("AttributeDataType") == "Boolean":
+        if kind == "Boolean":
             value = value.lower()
         values[name] = value
     if problems:

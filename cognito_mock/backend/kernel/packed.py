@@ -43,11 +43,23 @@ _SHAPES: weakref.WeakValueDictionary[tuple[tuple[str, ...], bool], Shape] = (
 )
 
 
+# The shapes used last, held: WeakValueDictionary.get is Python code, a dict's is not (a user
+# created looks its shape up; issue 16). Bounded: emptied when full.
+_RECENT: dict[tuple[tuple[str, ...], bool], Shape] = {}
+
+
 def _shape(names: tuple[str, ...], sub_first: bool) -> Shape:
-    found = _SHAPES.get((names, sub_first))
+    key = (names, sub_first)
+    found = _RECENT.get(key)
+    if found is not None:
+        return found
+    found = _SHAPES.get(key)
     if found is None:
         names = tuple(sys.intern(name) for name in names)
         found = _SHAPES[(names, sub_first)] = Shape(names, sub_first)
+    if len(_RECENT) >= 64:
+        _RECENT.clear()
+    _RECENT[key] = found
     return found
 
 
