@@ -111,19 +111,43 @@ _CLASS_ONLY = re.compile(r"\^\(\?:\[((?:\\.|[^\]\\])+)\]\+\)\(\?!\[\\s\\S\]\)")
 _LONG = 48  # below this the regex is as quick as the byte test
 
 
+class _Passed:
+    """The long values that passed one class's byte test, remembered by value (bounded): a
+    token sent again (GetUser after GetUser) is one dictionary lookup, not a scan of its ~1,000
+    bytes. Its hash is no extra work: the handler looks the same string up by value anyway."""
+
+    LIMIT = 256
+
+    __slots__ = ("allowed", "get", "values")
+
+    def __init__(self, allowed: bytes) -> None:
+        self.allowed = allowed
+        self.values: dict[str, bool] = {}
+        self.get = self.values.get
+
+    def scan(self, value: str) -> bool:
+        if value.encode().translate(None, self.allowed):
+            return False  # a byte outside the class: the regex has the last word
+        if len(self.values) >= self.LIMIT:
+            self.values.clear()
+        self.values[value] = True
+        return True
+
+
 def _pattern_term(pattern: str, var: str, src: _Source) -> str:
     """`var` matches `pattern`. A long ASCII value of a one-class pattern (a token: ~1,000
-    characters) is tested by deleting the class's ASCII bytes, ~4x quicker than the regex; a
-    value that test refuses still goes to the regex, so the verdict is always the regex's."""
+    characters) is tested by deleting the class's ASCII bytes, ~4x quicker than the regex, and
+    remembered once it passed (`_Passed`); a value that test refuses still goes to the regex, so
+    the verdict is always the regex's."""
     search = src.const(re.compile(pattern).search)
     regex = f"{search}({var}) is not None"
     found = _CLASS_ONLY.fullmatch(pattern)
     if found is None:
         return regex
     member = re.compile(f"[{found.group(1)}]").fullmatch
-    allowed = bytes(b for b in range(128) if member(chr(b)))
-    quick = f"not {var}.encode().translate(None, {src.const(allowed)})"
-    if ALPHABET.issubset(chr(b) for b in allowed):
+    passed = _Passed(bytes(b for b in range(128) if member(chr(b))))
+    quick = f"({src.const(passed.get)}({var}) or {src.const(passed.scan)}({var}))"
+    if ALPHABET.issubset(chr(b) for b in passed.allowed):
         # A token the mock minted (`minted.py`) is made of these characters by construction.
         quick = f"({src.const(is_minted)}({var}) or {quick})"
     return f"(({var}.isascii() and len({var}) > {_LONG} and {quick}) or {regex})"

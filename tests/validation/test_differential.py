@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cognito_mock.shapes import operation, operation_names, schema_document
 from cognito_mock.strategies import minimal_value, pattern_breaker, string_example
-from cognito_mock.validation.compiled import _CLASS_ONLY, REQUEST_OVERRIDES, compiled
+from cognito_mock.validation.compiled import _CLASS_ONLY, REQUEST_OVERRIDES, _Passed, compiled
 from cognito_mock.validation.explain import explain
 
 DEFS = schema_document()["$defs"]
@@ -160,5 +160,15 @@ def test_long_values_of_one_class_patterns_agree_with_jsonschema(
     text = "".join(data.draw(st.lists(st.sampled_from(allowed), min_size=size, max_size=size)))
     intruder = data.draw(st.sampled_from(['"', "\\", "\x00", " ", "~", "é", "\x7f", "a", "."]))
     at = data.draw(st.integers(0, size))
-    for value in (text, text[:at] + intruder + text[at:]):
+    # Twice each: the second check of a value that passed is a lookup (compiled._Passed).
+    for value in (text, text[:at] + intruder + text[at:], text, text[:at] + intruder + text[at:]):
         assert compiled(shape)(value) is reference(shape).is_valid(value), value
+
+
+def test_a_long_value_is_remembered_only_once_it_passed_and_the_memory_is_bounded() -> None:
+    passed = _Passed(b"ab")
+    assert passed.scan("ab" * 30) and passed.get("ab" * 30)
+    assert not passed.scan("ab" * 30 + "c") and passed.get("ab" * 30 + "c") is None
+    for n in range(_Passed.LIMIT):  # the last one finds it full: it starts again
+        passed.scan("a" * (49 + n))
+    assert len(passed.values) == 1 and passed.get("ab" * 30) is None
