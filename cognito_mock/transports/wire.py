@@ -40,6 +40,14 @@ def _reject_constant(name: str) -> Any:
 # Built once: json.loads with options constructs a new decoder on every call.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _SPACE = " \t\n\r"  # JSON's whitespace
+# Long flat bodies parsed lately, by their bytes: a token sent again (GetUser after GetUser) is
+# not scanned again by json (~10 instructions a character), and the token string it gives back
+# is one whose hash is known, so the handler's lookups by value cost nothing more. Only bodies of
+# immutable values are kept, and each caller gets a new dict (issue 16). Bounded: emptied when full.
+_PARSED: dict[bytes, dict[str, Any]] = {}
+_PARSED_LIMIT = 256
+_LONG_BODY, _LONG_BODY_LIMIT = 256, 8192
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 _HEADER_LIMIT = 4096
 
 
@@ -62,6 +70,11 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
     operation = operation_from_target(target)
     if not body:
         return operation, {}
+    key = body if isinstance(body, bytes) and _LONG_BODY < len(body) <= _LONG_BODY_LIMIT else None
+    if key is not None:
+        known = _PARSED.get(key)
+        if known is not None:
+            return operation, dict(known)  # a new dict of the same immutable values
     try:
         if isinstance(body, (bytes, bytearray)):
             # A body opening with `{` and no NUL after it is UTF-8 (what detect_encoding says).
@@ -79,6 +92,10 @@ def decode_request(target: str | None, body: bytes | str | None) -> tuple[str, d
     if not isinstance(params, dict):
         message = "Start of list found where not expected" if isinstance(params, list) else ""
         raise WireError("SerializationException", message)
+    if key is not None and all(type(value) in _SCALARS for value in params.values()):
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = dict(params)
     return operation, params
 
 
