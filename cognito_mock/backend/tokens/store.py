@@ -91,6 +91,11 @@ class TokenStore:
     # tokens/issue.py: the payload templates of native sign-ins, per client and user state.
     templates: TemplateCache = field(default_factory=TemplateCache)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        # A state file written before the templates existed (same format): start with none.
+        self.__dict__.setdefault("templates", TemplateCache())
+
 
 def token_store(pool: UserPool) -> TokenStore:
     store = pool.tokens

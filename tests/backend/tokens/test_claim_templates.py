@@ -14,7 +14,7 @@ from cognito_mock.backend.kernel.records import AppClient
 from cognito_mock.backend.kernel.user_record import User
 from cognito_mock.backend.tokens.claim_templates import SLOTS, TemplateCache, template_of
 from cognito_mock.backend.tokens.issue import _claims
-from cognito_mock.backend.tokens.store import token_store
+from cognito_mock.backend.tokens.store import TokenStore, token_store
 from tests.helpers import PASSWORD, confirmed_user
 
 # Per-issue values as issue_tokens makes them: uuids and whole seconds.
@@ -166,3 +166,16 @@ def test_the_cache_is_bounded_and_never_pickled():
     cache.put(("c", -1), (0,), "{}", "{}")
     assert len(cache) == 1 and cache.get(("c", 7), (7,)) is None
     assert len(pickle.loads(pickle.dumps(cache))) == 0
+
+
+def test_a_token_store_pickled_before_the_templates_existed_still_signs_in():
+    mock = CognitoMock()
+    pool_id, client_id = confirmed_user(mock)
+    pool = mock.backend().pool(pool_id)
+    old = {name: value for name, value in vars(token_store(pool)).items() if name != "templates"}
+    restored = TokenStore.__new__(TokenStore)
+    restored.__setstate__(old)  # what unpickling such a state file does
+    pool.tokens = restored
+    first = sign_in(mock, client_id)
+    assert claims(first["IdToken"])["cognito:username"] == "alice" and len(restored.templates) == 1
+    assert len(pickle.loads(pickle.dumps(restored)).templates) == 0
